@@ -1,0 +1,6 @@
+"""专项办 administration: units, users, imports and the audit log."""
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+from app.admin import routes  # noqa: E402,F401  (registers the views on bp)

@@ -1,0 +1,152 @@
+"""The append-only, hash-chained audit log of every change to an official record.
+
+Each row carries an HMAC (keyed by AUDIT_KEY) over its own fields and the previous row's hash, so
+editing, deleting or reordering rows breaks the chain at a point `verify()` can name. Database
+triggers (see the migrations) refuse UPDATE, DELETE and TRUNCATE on the table. The single
+`audit_head` row records the tip of the chain; taking its row lock serialises writers, so two
+transactions can never both extend the chain from the same row, and it lets verify() notice rows
+cut off the end.
+"""
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app, has_request_context
+from flask_login import current_user
+from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import client_address, db
+
+GENESIS = "0" * 64
+SIGNED_FIELDS = (
+    "seq", "occurred_at", "actor_id", "actor_username", "actor_role", "actor_unit_id", "action",
+    "object_type", "object_id", "summary", "details", "address", "prev_hash",
+)
+
+
+def _payload(row) -> bytes:
+    """The canonical bytes the HMAC covers, from an AuditLog or a plain result row."""
+    values = [getattr(row, name) for name in SIGNED_FIELDS]
+    values[1] = row.occurred_at.strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    return json.dumps(values, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+class AuditLog(db.Model):
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
+    actor_username: Mapped[str] = mapped_column(String(40), default="")
+    actor_role: Mapped[str] = mapped_column(String(20), default="")
+    actor_unit_id: Mapped[int | None] = mapped_column(Integer)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    object_type: Mapped[str] = mapped_column(String(40), default="")
+    object_id: Mapped[str] = mapped_column(String(40), default="")
+    summary: Mapped[str] = mapped_column(Text, default="")
+    details: Mapped[str] = mapped_column(Text, default="{}")
+    address: Mapped[str] = mapped_column(String(64), default="")
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+    @property
+    def details_dict(self) -> dict:
+        return json.loads(self.details or "{}")
+
+
+class AuditHead(db.Model):
+    """The tip of the chain: one row, id 1."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
+
+
+def _sign(payload: bytes) -> str:
+    key = current_app.config["AUDIT_KEY"].encode("utf-8")
+    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+
+
+def record(action: str, obj=None, summary: str = "", actor=None, **details) -> AuditLog:
+    """Append one row to the audit log in the caller's transaction (the caller commits).
+
+    `obj` is the record changed (its class name and id are stored); `actor` defaults to the
+    logged-in user. Details must be JSON-serialisable.
+    """
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    head = db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
+        db.session.add(head)
+    row = AuditLog(
+        seq=head.last_seq + 1,
+        occurred_at=utcnow(),
+        actor_id=actor.id if actor is not None else None,
+        actor_username=actor.username if actor is not None else "",
+        actor_role=actor.role if actor is not None else "",
+        actor_unit_id=actor.unit_id if actor is not None else None,
+        action=action,
+        object_type=type(obj).__name__ if obj is not None else "",
+        object_id=str(obj.id) if obj is not None and obj.id is not None else "",
+        summary=summary,
+        details=json.dumps(details, ensure_ascii=False, sort_keys=True, default=str),
+        address=client_address() if has_request_context() else "cli",
+        prev_hash=head.last_hash,
+    )
+    row.hash = _sign(_payload(row))
+    head.last_seq = row.seq
+    head.last_hash = row.hash
+    db.session.add(row)
+    return row
+
+
+@dataclass
+class VerifyResult:
+    ok: bool
+    checked: int
+    bad_seq: int | None = None
+    reason: str = ""
+
+
+def verify(batch_size: int = 2000) -> VerifyResult:
+    """Recompute the chain from the first row; name the first row that does not fit."""
+    expected_prev = GENESIS
+    expected_seq = 1
+    checked = 0
+    last_id = 0
+    while True:
+        # Plain rows, not ORM objects: nothing piles up in the session on a long log.
+        table = AuditLog.__table__
+        rows = db.session.execute(
+            select(table).where(table.c.seq >= expected_seq).order_by(table.c.seq).limit(batch_size)
+        ).all()
+        if not rows:
+            break
+        for row in rows:
+            if row.seq != expected_seq:
+                return VerifyResult(False, checked, expected_seq, f"缺少第 {expected_seq} 条记录（已被删除）")
+            if row.id <= last_id:
+                return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录的顺序被调换")
+            if row.prev_hash != expected_prev:
+                return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录与上一条记录的链接不符")
+            if not hmac.compare_digest(row.hash, _sign(_payload(row))):
+                return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录的内容被篡改")
+            expected_prev = row.hash
+            expected_seq += 1
+            last_id = row.id
+            checked += 1
+    head = db.session.get(AuditHead, 1)
+    head_seq = head.last_seq if head else 0
+    if head_seq != checked:
+        return VerifyResult(False, checked, checked + 1, f"链尾缺少记录：应有 {head_seq} 条，实有 {checked} 条")
+    if head is not None and head.last_hash != expected_prev:
+        return VerifyResult(False, checked, checked, "链尾哈希与记录不符")
+    return VerifyResult(True, checked)

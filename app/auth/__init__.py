@@ -1,0 +1,6 @@
+"""Login, logout and password changes."""
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__, url_prefix="/auth")
+
+from app.auth import routes  # noqa: E402,F401  (registers the views on bp)

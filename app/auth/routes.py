@@ -1,0 +1,148 @@
+"""Login, logout and password change views; the session rules behind them."""
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy import func, select
+
+from app import audit, policy
+from app.auth import bp
+from app.auth.forms import ChangePasswordForm, LoginForm
+from app.database import utcnow
+from app.extensions import db, limiter, login_manager
+from app.htmx import is_htmx
+from app.org.models import User
+
+login_manager.login_view = "auth.login"
+login_manager.login_message = "请先登录。"
+login_manager.login_message_category = "info"
+login_manager.session_protection = None  # sessions are ended by the version in the login id
+
+
+@login_manager.user_loader
+def load_user(login_id: str):
+    """Accept the cookie only while its session version is the user's current one."""
+    user_id, _, version = login_id.partition(":")
+    if not user_id.isdigit() or not version.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    return user
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    if is_htmx():
+        # A swap would put the login page inside the row; have htmx load it as a page instead.
+        response = current_app.response_class(status=401)
+        response.headers["HX-Redirect"] = target
+        return response
+    flash(login_manager.login_message, "info")
+    return redirect(target)
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only a path on this site: no scheme, no host, no protocol-relative //host."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return None
+    return target
+
+
+def _username_key() -> str:
+    return "login-user:" + (request.form.get("username") or "").strip().lower()
+
+
+def _login_failed(response) -> bool:
+    """Only failed attempts count against the limits: a successful login redirects."""
+    return response.status_code != 302
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@policy.public
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_USER"],
+    key_func=_username_key, methods=["POST"], deduct_when=_login_failed,
+)
+@limiter.limit(
+    lambda: current_app.config["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_login_failed,
+)
+def login():
+    """Log in with username and password."""
+    if current_user.is_authenticated:
+        return redirect(url_for("overview.home"))
+    form = LoginForm()
+    if request.method == "GET":
+        form.next.data = request.args.get("next", "")
+    if form.validate_on_submit():
+        username = form.username.data.strip()
+        user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None or not user.check_password(form.password.data):
+            form.password.errors.append("用户名或密码不正确。")
+        elif not user.active:
+            form.password.errors.append("该账号已停用，请联系专项办。")
+        else:
+            session.clear()  # a fresh session at every login
+            session.permanent = True
+            login_user(user)
+            user.last_login_at = utcnow()
+            audit.record("auth.login", user, f"{user.full_name} 登录", actor=user)
+            db.session.commit()
+            if user.must_change_password:
+                flash("首次登录请先修改初始密码。", "warning")
+                return redirect(url_for("auth.change_password"))
+            return redirect(safe_next(form.next.data) or url_for("overview.home"))
+    return render_template("auth/login.html", form=form), 200 if request.method == "GET" else 422
+
+
+@bp.route("/logout", methods=["POST"])
+@policy.public
+def logout():
+    """Log out here and everywhere else this account is logged in."""
+    if current_user.is_authenticated:
+        user = current_user._get_current_object()
+        user.end_all_sessions()
+        audit.record("auth.logout", user, f"{user.full_name} 退出登录")
+        db.session.commit()
+        logout_user()
+    session.clear()
+    flash("您已安全退出。", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/password", methods=["GET", "POST"])
+def change_password():
+    """Change one's own password; every other session of the account ends."""
+    policy.require("account.change_password")
+    user = current_user._get_current_object()
+    form = ChangePasswordForm(user)
+    if form.validate_on_submit():
+        user.set_password(form.new_password.data)
+        user.must_change_password = False
+        user.end_all_sessions()
+        audit.record("auth.password_changed", user, f"{user.full_name} 修改了密码")
+        db.session.commit()
+        login_user(user)  # this session carries on under the new version
+        flash("密码已修改，其他设备上的登录已失效。", "success")
+        return redirect(url_for("overview.home"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("auth/change_password.html", form=form), status
+
+
+def enforce_password_change():
+    """Until an imported or reset account sets its own password, it may do nothing else."""
+    if (
+        current_user.is_authenticated
+        and current_user.must_change_password
+        and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+    ):
+        if is_htmx():
+            response = current_app.response_class(status=403)
+            response.headers["HX-Redirect"] = url_for("auth.change_password")
+            return response
+        return redirect(url_for("auth.change_password"))
+    return None

@@ -1,0 +1,4 @@
+"""Every model module, imported together so Alembic and the app see all tables."""
+from app.audit import AuditHead, AuditLog  # noqa: F401
+from app.campaigns.models import Campaign, Phase  # noqa: F401
+from app.org.models import Unit, User, portfolio  # noqa: F401

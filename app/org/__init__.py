@@ -1,0 +1,1 @@
+"""The organisation: units as a tree, users with role and rank, leaders' portfolios."""

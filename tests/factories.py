@@ -1,0 +1,77 @@
+"""Plain factory functions building realistic records for tests."""
+import itertools
+from datetime import date, timedelta
+from functools import lru_cache
+
+from werkzeug.security import generate_password_hash
+
+from app.campaigns.models import PHASE_ORDER, Campaign, Phase
+from app.extensions import db
+from app.org.models import Rank, Role, Unit, UnitKind, User
+
+PASSWORD = "Qingshan#2026"
+_serial = itertools.count(1)
+
+
+@lru_cache(maxsize=1)
+def _password_hash() -> str:
+    return generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+
+
+def make_unit(name: str | None = None, kind: str = UnitKind.OFFICE, parent: Unit | None = None, **fields) -> Unit:
+    unit = Unit(name=name or f"测试股{next(_serial)}", kind=kind, parent=parent, **fields)
+    db.session.add(unit)
+    db.session.flush()
+    return unit
+
+
+def make_user(
+    role: str = Role.STAFF, unit: Unit | None = None, username: str | None = None,
+    rank: str | None = None, **fields,
+) -> User:
+    default_rank = {Role.LEADER: Rank.LEADERSHIP, Role.UNIT_HEAD: Rank.MIDDLE}.get(role, Rank.GENERAL)
+    user = User(
+        username=username or f"user{next(_serial)}",
+        full_name=fields.pop("full_name", f"测试人员{next(_serial)}"),
+        unit=unit or make_unit(),
+        role=role,
+        rank=rank or default_rank,
+        password_hash=_password_hash(),
+        **fields,
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def make_campaign(title: str = "2026年作风建设专项行动", current: bool = True, start: date | None = None) -> Campaign:
+    """A campaign whose phases are 30 days each, the third (自查整改) running today by default."""
+    start = start or date.today() - timedelta(days=70)
+    phases = [
+        Phase(kind=kind, sort_order=i, starts_on=start + timedelta(days=30 * i),
+              ends_on=start + timedelta(days=30 * i + 29))
+        for i, kind in enumerate(PHASE_ORDER)
+    ]
+    campaign = Campaign(title=title, year=start.year, is_current=current, phases=phases)
+    db.session.add(campaign)
+    db.session.flush()
+    return campaign
+
+
+def make_bureau():
+    """A bureau with two offices, a leader with one of them in the portfolio, and one of each role."""
+    bureau = make_unit("测试局", kind=UnitKind.BUREAU)
+    office = make_unit("办公室", parent=bureau)
+    other = make_unit("财务股", parent=bureau)
+    people = {
+        "admin": make_user(Role.ADMIN, office, "admin"),
+        "leader": make_user(Role.LEADER, bureau, "leader"),
+        "head": make_user(Role.UNIT_HEAD, office, "head"),
+        "staff": make_user(Role.STAFF, office, "staff"),
+        "inspector": make_user(Role.INSPECTOR, bureau, "inspector"),
+        "other_head": make_user(Role.UNIT_HEAD, other, "other_head"),
+        "other_staff": make_user(Role.STAFF, other, "other_staff"),
+    }
+    people["leader"].portfolio_units = [office]
+    db.session.commit()
+    return {"bureau": bureau, "office": office, "other": other, **people}
