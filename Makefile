@@ -1,0 +1,51 @@
+# Two commands do all the set-up: `make run` (the app with demo data) and `make test` (every test).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 5000
+export FLASK_APP := wsgi.py
+
+.PHONY: run test test-sqlite test-postgres install install-dev migrate seed backup clean
+
+$(VENV)/.runtime: requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime requirements-dev.txt
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.runtime
+install-dev: $(VENV)/.dev
+
+## make run: install, migrate, seed the demo bureau if the database is new, serve on 127.0.0.1:$(PORT)
+run: install
+	$(PY) -m flask db upgrade
+	$(PY) -m flask seed-demo --if-new
+	@echo "作风建设专项行动：http://127.0.0.1:$(PORT)/  演示账号 admin/leader/head/staff/inspector，密码 zuofeng2026"
+	$(PY) -m waitress --host=127.0.0.1 --port=$(PORT) --threads=8 wsgi:app
+
+## make test: every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+test: test-sqlite test-postgres
+
+test-sqlite: install-dev
+	$(PY) -m pytest
+
+test-postgres: install-dev
+	@if [ -n "$$TEST_DATABASE_URL" ]; then \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PY) -m pytest; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+migrate: install
+	$(PY) -m flask db upgrade
+
+seed: install
+	$(PY) -m flask seed-demo
+
+backup: install
+	$(PY) -m flask backup
+
+clean:
+	rm -rf $(VENV) .pytest_cache test-artifacts
