@@ -21,6 +21,10 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     register_errors(app)
     register_templating(app)
     register_commands(app)
+    if app.config.get("POLICY_ENFORCE_ASKED"):
+        from app.policy import enforce_asked
+
+        enforce_asked(app)
     return app
 
 
@@ -60,12 +64,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app import policy
     from app.auth.routes import enforce_password_change
     from app.security import set_security_headers
 
     app.before_request(enforce_password_change)
-    app.after_request(policy.check_asked)
     app.after_request(set_security_headers)
 
 

@@ -37,8 +37,9 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     pysqlite's own transaction handling begins lazily at the first write, so a request that read
     first and wrote later can fail with "database is locked" when another writer got in between.
-    We switch it off and emit BEGIN ourselves: BEGIN IMMEDIATE for anything that may write (unsafe
-    HTTP methods, CLI commands), a plain deferred BEGIN for GET requests, which never write.
+    We switch it off and emit BEGIN ourselves: BEGIN IMMEDIATE for requests that may write (POST
+    and other unsafe methods), so concurrent writers queue on the busy timeout instead of failing;
+    a plain deferred BEGIN for GET requests (which never write) and outside requests (CLI, tests).
     """
 
     @event.listens_for(engine, "connect")
@@ -53,7 +54,7 @@ def configure_sqlite(engine: Engine, busy_timeout_ms: int) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection):
-        if has_request_context() and request.method in SAFE_METHODS:
-            connection.exec_driver_sql("BEGIN")
-        else:
+        if has_request_context() and request.method not in SAFE_METHODS:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        else:
+            connection.exec_driver_sql("BEGIN")

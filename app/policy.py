@@ -2,13 +2,12 @@
 
 Views ask `require(action, obj)` (or wear `@requires(action)`); templates ask `can(action, obj)` to
 decide which buttons to show. A view that needs no permission says so with `@public`. In tests,
-any response from a view that never asked fails loudly (POLICY_ENFORCE_ASKED), so a new route
-cannot forget.
+a view that answers without asking raises (POLICY_ENFORCE_ASKED), so a new route cannot forget.
 """
 from functools import wraps
 from typing import Callable
 
-from flask import abort, current_app, g, request
+from flask import abort, current_app, g
 from flask_login import current_user
 
 from app.org.models import Role
@@ -64,16 +63,28 @@ def public(view):
     return view
 
 
-def check_asked(response):
-    """after_request hook: in tests, a view that answered without asking the policy is a bug."""
-    if not current_app.config.get("POLICY_ENFORCE_ASKED") or request.endpoint is None:
+def enforce_asked(app) -> None:
+    """In tests: wrap every view so that answering without asking the policy raises.
+
+    Wrapping the views (rather than checking in after_request) looks only at requests that
+    reached a view, not at those a before_request hook answered first.
+    """
+    for endpoint, view in list(app.view_functions.items()):
+        if endpoint == "static" or getattr(view, "policy_public", False):
+            continue
+        app.view_functions[endpoint] = _checked(endpoint, view)
+
+
+def _checked(endpoint: str, view):
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        g.policy_asked = False
+        response = view(*args, **kwargs)
+        if not g.policy_asked:
+            raise AssertionError(f"view {endpoint} answered without asking app.policy")
         return response
-    view = current_app.view_functions.get(request.endpoint)
-    if request.endpoint == "static" or getattr(view, "policy_public", False):
-        return response
-    if response.status_code < 400 and not g.get("policy_asked"):
-        raise AssertionError(f"view {request.endpoint} answered without asking app.policy")
-    return response
+
+    return wrapped
 
 
 def _is(*roles: Role) -> Rule:

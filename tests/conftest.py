@@ -5,10 +5,12 @@ always comes from the migrations (so the audit log's triggers are there, as in p
 built once per run, then each test gets a clean copy (SQLite: a copy of the migrated file;
 PostgreSQL: every table emptied, triggers bypassed for the cleaning only).
 """
+import contextvars
 import os
 import shutil
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import text
 
@@ -58,6 +60,22 @@ def _empty_postgres_tables() -> None:
         connection.execute(text("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
 
 
+class FreshContextClient(FlaskClient):
+    """Each request runs in its own app context, as under a real server: its own database
+    session, its own `g` (where Flask-Login keeps the current user).
+
+    The test's own session commits first, so the request sees what the test built, and is
+    expired afterwards, so the test sees what the request changed.
+    """
+
+    def open(self, *args, **kwargs):
+        db.session.commit()
+        send = super().open
+        response = contextvars.Context().run(send, *args, **kwargs)
+        db.session.expire_all()
+        return response
+
+
 @pytest.fixture
 def app(migrated_template, tmp_path):
     app = create_app(
@@ -69,6 +87,7 @@ def app(migrated_template, tmp_path):
         if POSTGRES_URL:
             _empty_postgres_tables()
         limiter.reset()
+        app.test_client_class = FreshContextClient
         yield app
         db.session.remove()
         db.engine.dispose()

@@ -15,7 +15,8 @@ _serial = itertools.count(1)
 
 @lru_cache(maxsize=1)
 def _password_hash() -> str:
-    return generate_password_hash(PASSWORD)  # hashed once: scrypt is slow on purpose
+    # A cheap hash for tests: production uses scrypt, slow on purpose (0.1 s per login).
+    return generate_password_hash(PASSWORD, method="pbkdf2:sha256:1000")
 
 
 def make_unit(name: str | None = None, kind: str = UnitKind.OFFICE, parent: Unit | None = None, **fields) -> Unit:
