@@ -9,6 +9,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.passwords import password_problem
 from app.extensions import db
+from app.forms import choices
 from app.org.models import RANK_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, User, units_in_order
 
 
@@ -21,7 +22,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 class UnitForm(FlaskForm):
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称。"), Length(max=60)])
-    kind = SelectField("类型", choices=[(k.value, v) for k, v in UNIT_KIND_LABELS.items()])
+    kind = SelectField("类型", choices=choices(UNIT_KIND_LABELS.items()))
     parent_id = SelectField("上级单位", coerce=int, validate_choice=True)
     sort_order = IntegerField("排序号", default=0,
                               validators=[Optional(), NumberRange(0, 9999, "排序号应在 0 至 9999 之间。")])
@@ -32,9 +33,9 @@ class UnitForm(FlaskForm):
         super().__init__(*args, obj=unit, **kwargs)
         self.unit = unit
         excluded = _descendant_ids(unit) if unit else set()
-        self.parent_id.choices = [(0, "（无，即本局）")] + [
-            (u.id, u.name) for u in units_in_order() if u.id not in excluded
-        ]
+        self.parent_id.choices = choices(
+            [(0, "（无，即本局）")] + [(u.id, u.name) for u in units_in_order() if u.id not in excluded]
+        )
         if unit is not None and not self.is_submitted():
             self.parent_id.data = unit.parent_id or 0
 
@@ -62,8 +63,8 @@ class UserForm(FlaskForm):
     ])
     full_name = StringField("姓名", validators=[DataRequired("请填写姓名。"), Length(max=40)])
     unit_id = SelectField("所在单位", coerce=int)
-    role = SelectField("角色", choices=[(k.value, v) for k, v in ROLE_LABELS.items()])
-    rank = SelectField("职级层次", choices=[(k.value, v) for k, v in RANK_LABELS.items()])
+    role = SelectField("角色", choices=choices(ROLE_LABELS.items()))
+    rank = SelectField("职级层次", choices=choices(RANK_LABELS.items()))
     title = StringField("职务", validators=[Optional(), Length(max=40)])
     phone = StringField("联系电话", validators=[Optional(), Length(max=30)])
     portfolio = MultiCheckboxField("分管单位（班子成员）", coerce=int)
@@ -75,8 +76,8 @@ class UserForm(FlaskForm):
         super().__init__(*args, obj=user, **kwargs)
         self.user = user
         units = units_in_order()
-        self.unit_id.choices = [(u.id, u.name) for u in units]
-        self.portfolio.choices = [(u.id, u.name) for u in units]
+        self.unit_id.choices = choices((u.id, u.name) for u in units)
+        self.portfolio.choices = choices((u.id, u.name) for u in units)
         if user is not None and not self.is_submitted():
             self.portfolio.data = [u.id for u in user.portfolio_units]
         if user is None:

@@ -18,5 +18,4 @@ def home():
         todos=todos_for(current_user),
         campaign=campaign,
         current_phase=campaign.phase_on(today()) if campaign else None,
-        today=today(),
     )
