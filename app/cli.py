@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `create-admin`, `backup`, `audit-verify`."""
+"""Command-line tasks: `flask seed-demo`, `create-admin`, `import-org`, `backup`, `audit-verify`."""
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from app.org.models import Rank, Role, Unit, UnitKind, User
 
 
 def register(app) -> None:
-    for command in (seed_demo, create_admin, backup, audit_verify):
+    for command in (seed_demo, create_admin, import_org, backup, audit_verify):
         app.cli.add_command(command)
 
 
@@ -58,6 +58,32 @@ def create_admin(username: str, full_name: str, unit_name: str, password: str):
     audit.record("user.created", user, f"命令行创建管理员 {username}（{full_name}）")
     db.session.commit()
     click.echo(f"已创建管理员 {username}。")
+
+
+@click.command("import-org")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+def import_org(file: Path):
+    """Import units and people from a filled-in import template (.xlsx): all rows, or none."""
+    from app.admin import imports
+
+    try:
+        plan = imports.read_upload(file.read_bytes(), file.name)
+    except imports.FileRefused as refused:
+        click.echo(f"无法导入：{refused}", err=True)
+        raise SystemExit(1)
+    if not plan.ok:
+        click.echo(f"{file.name} 中有 {len(plan.problems)} 处问题，未导入任何数据：", err=True)
+        for problem in plan.problems:
+            click.echo(f"  {problem}", err=True)
+        raise SystemExit(1)
+    result = imports.apply(plan, source=file.name)
+    db.session.commit()
+    click.echo(f"导入成功：新增单位 {len(result.units)} 个、人员 {len(result.users)} 人。")
+    if result.generated:
+        click.echo("系统生成的初始密码（请妥善转交，此后无法再次查看；首次登录时须修改）：")
+        click.echo("用户名\t姓名\t所在单位\t初始密码")
+        for item in result.generated:
+            click.echo(f"{item.username}\t{item.full_name}\t{item.unit}\t{item.password}")
 
 
 @click.command("backup")
