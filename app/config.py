@@ -73,6 +73,8 @@ class Config:
     # The CSRF token lives as long as the session, so a long form still submits after an hour.
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
+    # Built-in form messages come from WTForms' own Chinese catalogue (see app.forms.Form).
+    WTF_I18N_ENABLED = False
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_HEADERS_ENABLED = False

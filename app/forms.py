@@ -4,7 +4,14 @@ from wtforms import SubmitField
 from wtforms.fields.choices import SelectChoice
 
 
-class EmptyForm(FlaskForm):
+class Form(FlaskForm):
+    """Every form of the app: WTForms' built-in messages in Simplified Chinese."""
+
+    class Meta:
+        locales = ("zh",)
+
+
+class EmptyForm(Form):
     """Just the CSRF token and a button: for one-click POSTs such as 销号 or 设为当前."""
 
     submit = SubmitField("确定")

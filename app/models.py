@@ -2,3 +2,6 @@
 from app.audit import AuditHead, AuditLog  # noqa: F401
 from app.campaigns.models import Campaign, Phase  # noqa: F401
 from app.org.models import Unit, User, portfolio  # noqa: F401
+from app.ledger.models import (  # noqa: F401
+    Dispatch, DispatchTarget, Evidence, ExtensionRequest, LedgerCounter, LedgerEvent, LedgerItem,
+)

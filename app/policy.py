@@ -10,6 +10,8 @@ from typing import Callable
 from flask import abort, current_app, g
 from flask_login import current_user
 
+from sqlalchemy import and_, false, or_, true
+
 from app.org.models import Role
 
 Rule = Callable[..., bool]
@@ -97,3 +99,142 @@ rule("account.change_password")(lambda user, _obj=None: True)
 rule("org.manage")(_is(Role.ADMIN))
 rule("campaign.manage")(_is(Role.ADMIN))
 rule("audit.view")(_is(Role.ADMIN))
+
+
+# -- Units a person may see ----------------------------------------------------------------
+def sees_all_units(user) -> bool:
+    return user.role in (Role.ADMIN, Role.INSPECTOR)
+
+
+def visible_unit_ids(user) -> frozenset[int] | None:
+    """The units whose records `user` may read; None means every unit."""
+    if sees_all_units(user):
+        return None
+    if user.role == Role.LEADER:
+        return user.portfolio_unit_ids
+    return frozenset({user.unit_id})
+
+
+def _leads(user, unit_id: int) -> bool:
+    return user.role == Role.LEADER and unit_id in user.portfolio_unit_ids
+
+
+def _heads(user, unit_id: int) -> bool:
+    return user.role == Role.UNIT_HEAD and user.unit_id == unit_id
+
+
+@rule("unit.view")
+def _view_unit(user, unit) -> bool:
+    scope = visible_unit_ids(user)
+    return scope is None or unit.id in scope
+
+
+# -- The problem ledger --------------------------------------------------------------------
+def ledger_scope(user):
+    """SQL condition on LedgerItem for the items `user` may see: the same rule as ledger.view."""
+    from app.ledger.models import LedgerItem
+
+    if sees_all_units(user):
+        return true()
+    if user.role == Role.LEADER:
+        units = LedgerItem.unit_id.in_(user.portfolio_unit_ids) if user.portfolio_unit_ids else false()
+        return or_(LedgerItem.leader_id == user.id, and_(units, LedgerItem.is_discipline.is_(False)))
+    return and_(LedgerItem.unit_id == user.unit_id, LedgerItem.is_discipline.is_(False))
+
+
+@rule("ledger.view")
+def _view_item(user, item) -> bool:
+    if sees_all_units(user) or item.leader_id == user.id:
+        return True
+    if item.is_discipline:  # discipline cases: inspectors, admins and the responsible leader only
+        return False
+    if user.role == Role.LEADER:
+        return item.unit_id in user.portfolio_unit_ids
+    return item.unit_id == user.unit_id
+
+
+rule("ledger.list")(lambda user, _obj=None: True)
+
+
+@rule("ledger.create")
+def _create_item(user, unit=None) -> bool:
+    """Unit heads file items for their unit; inspectors and admins for any unit."""
+    if user.role in (Role.ADMIN, Role.INSPECTOR):
+        return True
+    if user.role == Role.UNIT_HEAD:
+        return unit is None or unit.id == user.unit_id
+    return False
+
+
+@rule("ledger.edit")
+def _edit_item(user, item) -> bool:
+    return user.role == Role.ADMIN or _heads(user, item.unit_id)
+
+
+@rule("ledger.report")
+def _report(user, item) -> bool:
+    """情况反馈 and 提交: the responsible person."""
+    return item.owner_id == user.id
+
+
+rule("ledger.submit")(_report)
+rule("ledger.request_extension")(_report)
+
+
+@rule("ledger.first_review")
+def _first_review(user, item) -> bool:
+    return user.role == Role.ADMIN or _heads(user, item.unit_id)
+
+
+@rule("ledger.sign_off")
+def _sign_off(user, item) -> bool:
+    """销号: the responsible leader, any leader with the unit in their portfolio, or an admin."""
+    return (
+        user.role == Role.ADMIN
+        or (user.role == Role.LEADER and (item.leader_id == user.id or item.unit_id in user.portfolio_unit_ids))
+    )
+
+
+@rule("ledger.return")
+def _return(user, item) -> bool:
+    return _first_review(user, item) or _sign_off(user, item)
+
+
+for _action in ("ledger.close_now", "ledger.reopen", "ledger.supervise", "ledger.decide_extension"):
+    rule(_action)(_sign_off)
+
+
+@rule("ledger.record_handling")
+def _record_handling(user, item=None) -> bool:
+    return user.role in (Role.ADMIN, Role.INSPECTOR)
+
+
+@rule("ledger.import")
+def _import_ledger(user, unit=None) -> bool:
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.UNIT_HEAD and (unit is None or unit.id == user.unit_id)
+
+
+@rule("ledger.reconcile")
+def _reconcile(user, unit) -> bool:
+    """对账: the leader in charge and the unit head walk the unit's ledger together."""
+    return sees_all_units(user) or _leads(user, unit.id) or _heads(user, unit.id)
+
+
+# -- 上级通报 dispatches ----------------------------------------------------------------------
+rule("dispatch.create")(_is(Role.ADMIN, Role.INSPECTOR))
+rule("dispatch.list")(lambda user, _obj=None: user.role != Role.STAFF)
+
+
+@rule("dispatch.view")
+def _view_dispatch(user, dispatch) -> bool:
+    if sees_all_units(user):
+        return True
+    scope = visible_unit_ids(user) or frozenset()
+    return any(target.unit_id in scope for target in dispatch.targets)
+
+
+@rule("dispatch.answer")
+def _answer_dispatch(user, target) -> bool:
+    return user.role == Role.ADMIN or _heads(user, target.unit_id)

@@ -76,3 +76,25 @@ def make_bureau():
     people["leader"].portfolio_units = [office]
     db.session.commit()
     return {"bureau": bureau, "office": office, "other": other, **people}
+
+
+def make_item(unit=None, owner=None, leader=None, campaign=None, actor=None, **fields):
+    """A ledger item filed through the service (so it has its 序号, first event and audit row)."""
+    from app.ledger import services
+    from app.ledger.models import RectifyType, Source
+
+    owner = owner or make_user(unit=unit)
+    unit = unit or owner.unit
+    from app.campaigns.models import current_campaign
+
+    campaign = campaign or current_campaign() or make_campaign()
+    values = {
+        "unit_id": unit.id, "owner_id": owner.id, "leader_id": leader.id if leader else None,
+        "source": Source.SELF_INSPECTION, "category": "工作效率",
+        "description": "窗口办件超时，群众多次往返。", "rectify_type": RectifyType.DEADLINE,
+        "measures": "梳理办件流程，实行首问负责和限时办结。", "due_on": date.today() + timedelta(days=20),
+    }
+    values.update(fields)
+    item = services.create_item(actor or owner, campaign, **values)
+    db.session.flush()
+    return item

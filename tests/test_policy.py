@@ -3,14 +3,25 @@ import pytest
 
 from app import policy
 from app.org.models import Role
-from tests.factories import make_bureau, make_campaign, make_user
+from tests.factories import make_bureau, make_campaign, make_item, make_user
 
 
 @pytest.fixture
 def world(app):
+    from datetime import date, timedelta
+
+    from app.extensions import db
+    from app.ledger import services
+
     people = make_bureau()
     campaign = make_campaign()
-    return {**people, "campaign": campaign}
+    item = make_item(unit=people["office"], owner=people["staff"], leader=people["leader"], campaign=campaign)
+    services.report_progress(item, people["staff"], item.version, "进展")
+    db.session.flush()
+    extension = services.request_extension(item, people["staff"], item.version, "理由",
+                                           item.due_on + timedelta(days=9), date.today())
+    db.session.commit()
+    return {**people, "campaign": campaign, "item": item, "extension": extension}
 
 
 def _url_args(rule, world):
@@ -19,6 +30,9 @@ def _url_args(rule, world):
         "campaign_id": world["campaign"].id,
         "unit_id": world["office"].id,
         "user_id": world["staff"].id,
+        "item_id": world["item"].id,
+        "request_id": world["extension"].id,
+        "evidence_id": 1,
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"add a value for {missing} (route {rule.rule}) to tests/test_policy.py"

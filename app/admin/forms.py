@@ -1,5 +1,4 @@
 """Forms for units and users."""
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 from wtforms import (
     BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField,
@@ -9,7 +8,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.passwords import password_problem
 from app.extensions import db
-from app.forms import choices
+from app.forms import Form, choices
 from app.org.models import RANK_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, User, units_in_order
 
 
@@ -20,7 +19,7 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class UnitForm(FlaskForm):
+class UnitForm(Form):
     name = StringField("单位名称", validators=[DataRequired("请填写单位名称。"), Length(max=60)])
     kind = SelectField("类型", choices=choices(UNIT_KIND_LABELS.items()))
     parent_id = SelectField("上级单位", coerce=int, validate_choice=True)
@@ -56,7 +55,7 @@ def _descendant_ids(unit: Unit) -> set[int]:
     return ids
 
 
-class UserForm(FlaskForm):
+class UserForm(Form):
     username = StringField("用户名", validators=[
         DataRequired("请填写用户名。"), Length(max=40, message="用户名不能超过 40 个字符。"),
         Regexp(r"^[A-Za-z0-9_.-]+$", message="用户名只能包含字母、数字、下划线、点和短横线。"),

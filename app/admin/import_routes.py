@@ -2,7 +2,6 @@
 from urllib.parse import quote
 
 from flask import current_app, render_template
-from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import SubmitField
@@ -10,12 +9,13 @@ from wtforms import SubmitField
 from app import policy
 from app.admin import bp, imports
 from app.extensions import db
+from app.forms import Form
 
 # The page shows at most this many problems; a file with more has a systematic mistake anyway.
 SHOWN_PROBLEMS = 500
 
 
-class ImportForm(FlaskForm):
+class ImportForm(Form):
     file = FileField("Excel 文件", validators=[
         FileRequired("请选择要导入的 Excel 文件。"),
         FileAllowed(["xlsx"], "只能导入 .xlsx 格式的 Excel 文件。旧版 .xls 文件请用 Excel 或 WPS 另存为 .xlsx。"),

@@ -1,19 +1,19 @@
 """Login and password forms."""
-from flask_wtf import FlaskForm
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
+from app.forms import Form
 from app.auth.passwords import password_problem
 
 
-class LoginForm(FlaskForm):
+class LoginForm(Form):
     username = StringField("用户名", validators=[DataRequired("请输入用户名。"), Length(max=40)])
     password = PasswordField("密码", validators=[DataRequired("请输入密码。"), Length(max=200)])
     next = HiddenField()
     submit = SubmitField("登录")
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(Form):
     current_password = PasswordField("当前密码", validators=[DataRequired("请输入当前密码。")])
     new_password = PasswordField("新密码", validators=[DataRequired("请输入新密码。"), Length(max=200)])
     confirm = PasswordField(

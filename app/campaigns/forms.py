@@ -1,14 +1,14 @@
 """The campaign form: title, year and the four phases' dates (时间节点)."""
-from flask_wtf import FlaskForm
 from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from app.forms import Form
 from app.campaigns.models import PHASE_ORDER
 
 DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 
 
-class CampaignForm(FlaskForm):
+class CampaignForm(Form):
     title = StringField("专项行动名称", validators=[DataRequired("请填写专项行动名称。"), Length(max=120)])
     year = IntegerField(
         "年度",

@@ -1,0 +1,123 @@
+"""Ledger forms: the item itself and the small forms behind each action button."""
+from flask_wtf.file import MultipleFileField
+from sqlalchemy import select
+from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
+
+from app.extensions import db
+from app.forms import Form, choices
+from app.ledger.models import CATEGORIES, Handling, RectifyType, Source
+from app.org.models import Role, User
+
+DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
+
+
+class LedgerItemForm(Form):
+    unit_id = SelectField("责任单位", coerce=int)
+    source = SelectField("问题来源", choices=choices(Source.choices()))
+    category = SelectField("问题类别", choices=choices((c, c) for c in CATEGORIES))
+    description = TextAreaField("问题描述", validators=[DataRequired("请填写问题描述。"), Length(max=2000)])
+    rectify_type = SelectField("整改类型", choices=choices(RectifyType.choices()))
+    goal = TextAreaField("整改目标", validators=[Optional(), Length(max=1000)])
+    measures = TextAreaField("整改措施", validators=[DataRequired("请填写整改措施。"), Length(max=2000)])
+    leader_id = SelectField("责任领导", coerce=int)
+    owner_id = SelectField("责任人", coerce=int)
+    due_on = DateField("整改时限", validators=[Optional()], render_kw={"placeholder": "2026-11-26"})
+    remarks = TextAreaField("备注", validators=[Optional(), Length(max=1000)])
+    version = HiddenField()
+    submit = SubmitField("保存")
+
+    def __init__(self, units, leaders, people, *args, **kwargs):
+        """units/leaders/people: what this person may choose from."""
+        super().__init__(*args, **kwargs)
+        self.unit_id.choices = choices((u.id, u.name) for u in units)
+        self.leader_id.choices = choices([(0, "（请选择）")] + [(u.id, f"{u.full_name}（{u.title}）") for u in leaders])
+        self.owner_id.choices = choices((u.id, f"{u.unit.name} · {u.full_name}") for u in people)
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        if self.due_on.data is None and not self.due_on.errors and self.rectify_type.data != RectifyType.LONG_TERM:
+            self.due_on.errors.append("立行立改和限期整改的问题须填写整改时限。")
+            ok = False
+        return ok
+
+    def validate_owner_id(self, field):
+        owner = db.session.get(User, field.data) if field.data else None
+        if owner is None or owner.unit_id != self.unit_id.data or not owner.active:
+            raise ValidationError("责任人须是责任单位在岗人员。")
+
+    def validate_leader_id(self, field):
+        if not field.data:
+            raise ValidationError("请选择责任领导。")
+        leader = db.session.get(User, field.data)
+        if leader is None or leader.role != Role.LEADER:
+            raise ValidationError("责任领导须是班子成员。")
+
+    def item_fields(self) -> dict:
+        return {
+            "unit_id": self.unit_id.data, "source": self.source.data, "category": self.category.data,
+            "description": self.description.data.strip(), "rectify_type": self.rectify_type.data,
+            "goal": (self.goal.data or "").strip(), "measures": self.measures.data.strip(),
+            "leader_id": self.leader_id.data, "owner_id": self.owner_id.data, "due_on": self.due_on.data,
+            "remarks": (self.remarks.data or "").strip(),
+        }
+
+
+def active_leaders():
+    return db.session.scalars(
+        select(User).where(User.role == Role.LEADER, User.active.is_(True)).order_by(User.id)
+    ).all()
+
+
+class VersionedForm(Form):
+    """Every action carries the version of the item the person was looking at."""
+
+    version = IntegerField(validators=[InputRequired("页面已过期，请刷新后重试。")])
+    next = HiddenField()
+
+
+class NoteForm(VersionedForm):
+    """初审通过 / 销号: an optional remark."""
+
+    note = StringField("意见", validators=[Optional(), Length(max=500)])
+
+
+class ReasonForm(VersionedForm):
+    """退回 / 重新打开: a reason is required (the service says so in Chinese)."""
+
+    reason = StringField("原因", validators=[Length(max=500)])
+
+
+class ProgressForm(VersionedForm):
+    text = TextAreaField("整改进展", validators=[DataRequired("请填写整改进展。"), Length(max=2000)])
+    files = MultipleFileField("佐证材料")
+
+
+class SubmitForm(VersionedForm):
+    completion = TextAreaField("完成情况", validators=[DataRequired("请填写完成情况。"), Length(max=2000)])
+
+
+class CloseNowForm(VersionedForm):
+    note = TextAreaField("整改情况说明", validators=[DataRequired("请填写整改情况说明。"), Length(max=1000)])
+
+
+class SuperviseForm(VersionedForm):
+    instruction = TextAreaField("批示", validators=[DataRequired("请填写批示内容。"), Length(max=1000)])
+
+
+class ExtensionForm(VersionedForm):
+    new_due_on = DateField("新的整改时限", validators=[DataRequired(DATE_MESSAGE)])
+    reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。"), Length(max=1000)])
+
+
+class DecideExtensionForm(Form):
+    decision = RadioField("审批意见", choices=choices([("approve", "同意延期"), ("refuse", "不同意")]),
+                          validators=[InputRequired("请选择同意或不同意。")])
+    note = StringField("说明", validators=[Optional(), Length(max=500)])
+    next = HiddenField()
+
+
+class HandlingForm(VersionedForm):
+    handling = SelectField("查处方式", choices=choices(Handling.choices()))
+    person = StringField("涉及人员", validators=[DataRequired("请填写涉及人员。"), Length(max=60)])
+    note = TextAreaField("查处情况", validators=[Optional(), Length(max=1000)])

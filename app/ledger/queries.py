@@ -1,0 +1,109 @@
+"""Reading the ledger: the filtered, sorted list every ledger page and export shares."""
+from dataclasses import asdict, dataclass, fields
+from datetime import date, timedelta
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import joinedload
+
+from app import policy
+from app.ledger.models import CATEGORIES, DUE_SOON_DAYS, OPEN_STATES, LedgerItem, RectifyType, Source, State
+from app.org.models import Unit
+
+SORTS = {
+    "code": ("按序号", lambda: (Unit.sort_order, LedgerItem.unit_id, LedgerItem.serial)),
+    "due": ("按整改时限", lambda: (LedgerItem.due_on.is_(None), LedgerItem.due_on, LedgerItem.id)),
+    "updated": ("按最近更新", lambda: (LedgerItem.updated_at.desc(), LedgerItem.id.desc())),
+}
+
+
+@dataclass
+class LedgerFilters:
+    campaign: int | None = None
+    unit: int | None = None
+    state: str = ""
+    source: str = ""
+    category: str = ""
+    rectify_type: str = ""
+    overdue: bool = False
+    due_soon: bool = False
+    supervised: bool = False
+    mine: bool = False
+    q: str = ""
+    sort: str = "code"
+
+    @classmethod
+    def from_args(cls, args, campaign_id: int | None) -> "LedgerFilters":
+        """Unknown or malformed values are ignored, never an error page."""
+        unit = args.get("unit", type=int)
+        return cls(
+            campaign=args.get("campaign", type=int) or campaign_id,
+            unit=unit,
+            state=_one_of(args.get("state", ""), [s.value for s in State] + ["open"]),
+            source=_one_of(args.get("source", ""), [s.value for s in Source]),
+            category=_one_of(args.get("category", ""), CATEGORIES),
+            rectify_type=_one_of(args.get("rectify_type", ""), [t.value for t in RectifyType]),
+            overdue=args.get("overdue") == "1",
+            due_soon=args.get("due_soon") == "1",
+            supervised=args.get("supervised") == "1",
+            mine=args.get("mine") == "1",
+            q=args.get("q", "").strip()[:50],
+            sort=_one_of(args.get("sort", ""), list(SORTS)) or "code",
+        )
+
+    def as_args(self) -> dict:
+        """The non-empty filters, for links and page numbers."""
+        out = {}
+        for field in fields(self):
+            value = getattr(self, field.name)
+            if value in (None, "", False) or (field.name == "sort" and value == "code"):
+                continue
+            out[field.name] = "1" if value is True else value
+        return out
+
+    @property
+    def active(self) -> bool:
+        defaults = asdict(LedgerFilters(campaign=self.campaign))
+        return asdict(self) != defaults
+
+
+def _one_of(value: str, allowed) -> str:
+    return value if value in allowed else ""
+
+
+def ledger_query(user, filters: LedgerFilters, today: date):
+    """Items `user` may see, filtered and sorted, with what each row shows loaded in one go."""
+    query = (
+        select(LedgerItem)
+        .join(Unit, Unit.id == LedgerItem.unit_id)
+        .where(policy.ledger_scope(user))
+        .options(joinedload(LedgerItem.unit), joinedload(LedgerItem.owner), joinedload(LedgerItem.leader))
+    )
+    if filters.campaign:
+        query = query.where(LedgerItem.campaign_id == filters.campaign)
+    if filters.unit:
+        query = query.where(LedgerItem.unit_id == filters.unit)
+    if filters.state == "open":
+        query = query.where(LedgerItem.state.in_(OPEN_STATES))
+    elif filters.state:
+        query = query.where(LedgerItem.state == filters.state)
+    for name in ("source", "category", "rectify_type"):
+        if getattr(filters, name):
+            query = query.where(getattr(LedgerItem, name) == getattr(filters, name))
+    if filters.overdue:
+        query = query.where(LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on < today)
+    if filters.due_soon:
+        query = query.where(
+            LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on >= today,
+            LedgerItem.due_on <= today + timedelta(days=DUE_SOON_DAYS),
+        )
+    if filters.supervised:
+        query = query.where(LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES))
+    if filters.mine:
+        query = query.where(LedgerItem.owner_id == user.id)
+    if filters.q:
+        pattern = f"%{filters.q}%"
+        query = query.where(or_(
+            LedgerItem.description.like(pattern), LedgerItem.measures.like(pattern),
+            LedgerItem.progress.like(pattern), LedgerItem.remarks.like(pattern),
+        ))
+    return query.order_by(*SORTS[filters.sort][1]())

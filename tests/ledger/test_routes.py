@@ -1,0 +1,315 @@
+"""The ledger over HTTP: who sees what, inline actions with and without htmx, conflicts."""
+from datetime import date, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.ledger import services
+from app.ledger.models import LedgerItem, State
+from tests.factories import make_item, make_user
+
+HX = {"HX-Request": "true", "HX-Target": "ledger-item-1"}
+
+
+def _at(world, state):
+    """The world's item moved to `state` by the people whose job it is."""
+    item = world["item"]
+    if state in (State.IN_PROGRESS, State.FIRST_REVIEW, State.SIGN_OFF, State.CLOSED):
+        services.report_progress(item, world["staff"], item.version, "已梳理流程")
+        db.session.flush()
+    if state in (State.FIRST_REVIEW, State.SIGN_OFF, State.CLOSED):
+        services.submit(item, world["staff"], item.version, "已整改")
+        db.session.flush()
+    if state in (State.SIGN_OFF, State.CLOSED):
+        services.pass_first_review(item, world["head"], item.version)
+        db.session.flush()
+    db.session.commit()
+    return item
+
+
+def _state(item_id):
+    return db.session.get(LedgerItem, item_id).state
+
+
+def test_staff_sees_own_unit_only(world, client, auth):
+    make_item(unit=world["other"], owner=world["other_staff"], description="财务报销拖延")
+    auth.login("staff")
+    page = client.get("/ledger/").text
+    assert "办公室-001" in page and "财务股-001" not in page
+
+
+def test_other_units_item_is_404(world, client, auth):
+    auth.login("other_staff")
+    assert client.get(f"/ledger/{world['item'].id}").status_code == 404
+
+
+def test_leader_sees_portfolio_only(world, client, auth):
+    make_item(unit=world["other"], owner=world["other_staff"])
+    auth.login("leader")
+    page = client.get("/ledger/").text
+    assert "办公室-001" in page and "财务股-001" not in page
+
+
+def test_inspector_sees_every_unit(world, client, auth):
+    make_item(unit=world["other"], owner=world["other_staff"])
+    auth.login("inspector")
+    page = client.get("/ledger/").text
+    assert "办公室-001" in page and "财务股-001" in page
+
+
+def test_inline_first_review_with_htmx_swaps_the_row(world, client, auth):
+    item = _at(world, State.FIRST_REVIEW)
+    auth.login("head")
+    response = client.post(f"/ledger/{item.id}/first-review", data={"version": item.version, "next": "/ledger/"},
+                           headers=HX)
+    assert response.status_code == 200
+    assert response.text.lstrip().startswith("<tr id=\"ledger-item-")
+    assert "<html" not in response.text and "初审通过" in response.text
+    assert _state(item.id) == State.SIGN_OFF
+
+
+def test_inline_sign_off_fragment_is_small(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    auth.login("leader")
+    response = client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version, "next": "/ledger/"}, headers=HX)
+    assert response.status_code == 200
+    assert len(response.data) <= 2048
+    assert "已销号" in response.text
+    assert _state(item.id) == State.CLOSED
+
+
+def test_sign_off_without_js_redirects_back_to_the_row(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    auth.login("leader")
+    response = client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version, "next": "/ledger/?unit=1"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/ledger/?unit=1#ledger-item-{item.id}"
+    assert "已销号" in client.get("/ledger/?unit=1").text
+
+
+def test_second_sign_off_gets_409_with_current_state(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    seen = item.version
+    auth.login("leader")
+    client.post(f"/ledger/{item.id}/sign-off", data={"version": seen}, headers=HX)
+    auth.logout()
+    auth.login("admin")
+    response = client.post(f"/ledger/{item.id}/sign-off", data={"version": seen}, headers=HX)
+    assert response.status_code == 409
+    assert "已销号" in response.text and "刚被他人处理过" in response.text
+
+
+def test_conflict_without_js_shows_the_item_page(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    auth.login("leader")
+    response = client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version - 1})
+    assert response.status_code == 409
+    assert "刚被他人处理过" in response.text and "<html" in response.text
+    assert _state(item.id) == State.SIGN_OFF
+
+
+def test_return_without_reason_is_422_and_changes_nothing(world, client, auth):
+    item = _at(world, State.FIRST_REVIEW)
+    auth.login("head")
+    response = client.post(f"/ledger/{item.id}/return", data={"version": item.version, "reason": ""}, headers=HX)
+    assert response.status_code == 422
+    assert "退回原因" in response.text
+    assert _state(item.id) == State.FIRST_REVIEW
+
+
+def test_return_with_reason(world, client, auth):
+    item = _at(world, State.FIRST_REVIEW)
+    auth.login("head")
+    response = client.post(f"/ledger/{item.id}/return", data={"version": item.version, "reason": "材料不全"}, headers=HX)
+    assert response.status_code == 200
+    assert _state(item.id) == State.IN_PROGRESS
+
+
+@pytest.mark.parametrize("who, status", [("staff", 403), ("other_head", 404), ("other_staff", 404)])
+def test_others_cannot_first_review(world, client, auth, who, status):
+    item = _at(world, State.FIRST_REVIEW)
+    auth.login(who)
+    response = client.post(f"/ledger/{item.id}/first-review", data={"version": item.version})
+    assert response.status_code == status
+    assert _state(item.id) == State.FIRST_REVIEW
+
+
+@pytest.mark.parametrize("who", ["head", "staff", "inspector"])
+def test_only_leaders_sign_off(world, client, auth, who):
+    item = _at(world, State.SIGN_OFF)
+    auth.login(who)
+    assert client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version}).status_code == 403
+    assert _state(item.id) == State.SIGN_OFF
+
+
+def test_leader_without_the_unit_cannot_sign_off(world, client, auth):
+    make_user("leader", unit=world["bureau"], username="leader2")
+    item = _at(world, State.SIGN_OFF)
+    auth.login("leader2")
+    assert client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version}).status_code == 404
+
+
+def test_row_shows_buttons_for_my_role_only(world, client, auth):
+    _at(world, State.SIGN_OFF)
+    auth.login("head")
+    assert "销号</button>" not in client.get("/ledger/").text
+    auth.logout()
+    auth.login("leader")
+    assert "销号</button>" in client.get("/ledger/").text
+
+
+def test_progress_then_submit_through_the_pages(world, client, auth):
+    item = world["item"]
+    auth.login("staff")
+    response = client.post(f"/ledger/{item.id}/progress", data={"version": item.version, "text": "已制定整改方案"})
+    assert response.status_code == 302
+    item = db.session.get(LedgerItem, item.id)
+    response = client.post(f"/ledger/{item.id}/submit", data={"version": item.version, "completion": "已完成"})
+    assert response.status_code == 302
+    assert _state(item.id) == State.FIRST_REVIEW
+
+
+def test_staff_cannot_report_on_someone_elses_item(world, client, auth):
+    colleague = make_user(unit=world["office"], username="colleague")
+    item = make_item(unit=world["office"], owner=colleague)
+    auth.login("staff")
+    response = client.post(f"/ledger/{item.id}/progress", data={"version": item.version, "text": "x"})
+    assert response.status_code == 403
+
+
+def test_detail_shows_the_timeline(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    auth.login("staff")
+    page = client.get(f"/ledger/{item.id}").text
+    for label in ("登记问题", "情况反馈", "提交审核", "初审通过"):
+        assert label in page
+
+
+def test_discipline_case_hidden_from_unit_and_other_leaders(world, client, auth):
+    item = world["item"]
+    services.record_handling(item, world["inspector"], item.version, "criticism", "李某", "")
+    db.session.commit()
+    make_user("leader", unit=world["bureau"], username="leader2", portfolio_units=[world["office"]])
+    for who, expected in [("staff", 404), ("head", 404), ("leader2", 404), ("leader", 200), ("inspector", 200),
+                          ("admin", 200)]:
+        auth.login(who)
+        assert client.get(f"/ledger/{item.id}").status_code == expected, who
+        listed = "办公室-001" in client.get("/ledger/").text
+        assert listed == (expected == 200), who
+        auth.logout()
+
+
+def test_filters(world, client, auth):
+    make_item(unit=world["office"], owner=world["staff"], description="公文流转慢", due_on=date.today() - timedelta(days=3))
+    make_item(unit=world["office"], owner=world["head"], description="值班制度落实不到位")
+    auth.login("head")
+    assert "公文流转慢" in client.get("/ledger/?overdue=1").text
+    assert "值班制度" not in client.get("/ledger/?overdue=1").text
+    assert "值班制度" in client.get("/ledger/?mine=1").text
+    assert "公文流转慢" not in client.get("/ledger/?mine=1").text
+    assert "公文流转慢" in client.get("/ledger/?q=公文").text
+    assert client.get("/ledger/?state=bogus&unit=abc&sort=drop").status_code == 200
+
+
+def test_overdue_stands_out_with_text(world, client, auth):
+    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() - timedelta(days=1))
+    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() + timedelta(days=3))
+    auth.login("staff")
+    page = client.get("/ledger/").text
+    assert ">逾期</span>" in page and ">临期</span>" in page
+
+
+def test_unit_head_files_an_item(world, client, auth):
+    auth.login("head")
+    response = client.post("/ledger/new", data={
+        "unit_id": world["office"].id, "source": "public", "category": "服务群众",
+        "description": "群众反映窗口午休无人值守", "rectify_type": "deadline", "measures": "实行午间轮班",
+        "leader_id": world["leader"].id, "owner_id": world["staff"].id,
+        "due_on": (date.today() + timedelta(days=10)).isoformat(),
+    })
+    assert response.status_code == 302
+    item = db.session.query(LedgerItem).filter_by(description="群众反映窗口午休无人值守").one()
+    assert item.code == "办公室-002" and item.source == "public"
+
+
+def test_filing_refuses_an_owner_from_another_unit(world, client, auth):
+    auth.login("head")
+    response = client.post("/ledger/new", data={
+        "unit_id": world["office"].id, "source": "public", "category": "服务群众", "description": "x",
+        "rectify_type": "long_term", "measures": "y", "leader_id": world["leader"].id,
+        "owner_id": world["other_staff"].id,
+    })
+    assert response.status_code == 422
+    assert "责任人须是责任单位在岗人员" in response.text
+
+
+def test_deadline_needs_a_due_date(world, client, auth):
+    auth.login("head")
+    response = client.post("/ledger/new", data={
+        "unit_id": world["office"].id, "source": "public", "category": "服务群众", "description": "x",
+        "rectify_type": "deadline", "measures": "y", "leader_id": world["leader"].id, "owner_id": world["staff"].id,
+    })
+    assert response.status_code == 422 and "须填写整改时限" in response.text
+
+
+def test_staff_cannot_file_items(world, client, auth):
+    auth.login("staff")
+    assert client.get("/ledger/new").status_code == 403
+
+
+def test_head_cannot_file_for_another_unit(world, client, auth):
+    auth.login("head")
+    response = client.post("/ledger/new", data={
+        "unit_id": world["other"].id, "source": "public", "category": "服务群众", "description": "x",
+        "rectify_type": "long_term", "measures": "y", "leader_id": world["leader"].id,
+        "owner_id": world["other_staff"].id,
+    })
+    assert response.status_code == 422
+    assert db.session.query(LedgerItem).count() == 1
+
+
+def test_edit_item(world, client, auth):
+    item = world["item"]
+    auth.login("head")
+    form = client.get(f"/ledger/{item.id}/edit")
+    assert form.status_code == 200
+    response = client.post(f"/ledger/{item.id}/edit", data={
+        "unit_id": world["office"].id, "source": item.source, "category": "纪律意识", "description": item.description,
+        "rectify_type": item.rectify_type, "measures": item.measures, "leader_id": world["leader"].id,
+        "owner_id": world["staff"].id, "due_on": item.due_on.isoformat(), "version": item.version,
+    })
+    assert response.status_code == 302
+    assert db.session.get(LedgerItem, item.id).category == "纪律意识"
+
+
+def test_extension_request_and_decision_through_the_pages(world, client, auth):
+    item = world["item"]
+    auth.login("staff")
+    new_date = (item.due_on + timedelta(days=15)).isoformat()
+    response = client.post(f"/ledger/{item.id}/extension", data={"version": item.version, "new_due_on": new_date,
+                                                                  "reason": "需等待上级批复"})
+    assert response.status_code == 302
+    auth.logout()
+    auth.login("leader")
+    from app.ledger.models import ExtensionRequest
+
+    request_id = db.session.query(ExtensionRequest).one().id
+    response = client.post(f"/ledger/extensions/{request_id}/decide", data={"decision": "approve"})
+    assert response.status_code == 302
+    assert db.session.get(LedgerItem, item.id).due_on.isoformat() == new_date
+
+
+def test_supervise_through_the_page(world, client, auth):
+    item = world["item"]
+    auth.login("leader")
+    response = client.post(f"/ledger/{item.id}/supervise", data={"version": item.version, "instruction": "限本周整改"})
+    assert response.status_code == 302
+    assert "督办" in client.get("/ledger/?supervised=1").text
+
+
+def test_garbage_version_is_422(world, client, auth):
+    item = _at(world, State.SIGN_OFF)
+    auth.login("leader")
+    response = client.post(f"/ledger/{item.id}/sign-off", data={"version": "abc"}, headers=HX)
+    assert response.status_code == 422
+    assert "页面已过期" in response.text or "Not a valid integer" not in response.text
