@@ -217,8 +217,13 @@ def _import_ledger(user, unit=None) -> bool:
 
 
 @rule("ledger.reconcile")
-def _reconcile(user, unit) -> bool:
-    """对账: the leader in charge and the unit head walk the unit's ledger together."""
+def _reconcile(user, unit=None) -> bool:
+    """对账: the leader in charge and the unit head walk the unit's ledger together.
+
+    Without a unit: whether the person reconciles any unit at all (for the menu).
+    """
+    if unit is None:
+        return user.role in (Role.ADMIN, Role.INSPECTOR, Role.LEADER, Role.UNIT_HEAD)
     return sees_all_units(user) or _leads(user, unit.id) or _heads(user, unit.id)
 
 
@@ -235,6 +240,27 @@ def _view_dispatch(user, dispatch) -> bool:
     return any(target.unit_id in scope for target in dispatch.targets)
 
 
+@rule("dispatch.view_target")
+def _view_dispatch_target(user, target) -> bool:
+    """One unit's answer: read by those who may see the unit."""
+    scope = visible_unit_ids(user)
+    return scope is None or target.unit_id in scope
+
+
 @rule("dispatch.answer")
 def _answer_dispatch(user, target) -> bool:
+    """Answer with ledger items: the unit's head, or 专项办 on the unit's behalf."""
     return user.role == Role.ADMIN or _heads(user, target.unit_id)
+
+
+@rule("dispatch.zero_report")
+def _zero_report(user, target=None) -> bool:
+    """零报告 is a statement signed by the unit's own head: nobody signs it on the unit's behalf.
+
+    Without a target: whether the person answers dispatches for a unit at all (the home to-do).
+    """
+    return user.role == Role.UNIT_HEAD and (target is None or target.unit_id == user.unit_id)
+
+
+# A problem that turns up after a unit's 零报告: 专项办 files it against the dispatch all the same.
+rule("dispatch.correct_zero_report")(_is(Role.ADMIN))
