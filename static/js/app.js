@@ -22,13 +22,25 @@
       event.detail.shouldSwap = true;
       event.detail.isError = false;
     } else if (status >= 400) {
-      showError(event.detail.xhr.responseText);
+      showError(errorMessage(event.detail.xhr));
     }
   });
 
   document.addEventListener('htmx:sendError', function () {
     showError('<div class="error-message" role="alert"><strong>网络错误</strong>：无法连接服务器，请检查网络后重试。</div>');
   });
+
+  /* An htmx request gets the error as a small fragment, but a boosted one (is_htmx() is false) gets
+     the whole error page: show only its message, never a page inside the page. The response is
+     parsed in an inert document, so nothing in it loads or runs. */
+  function errorMessage(xhr) {
+    var doc = document.implementation.createHTMLDocument('');
+    doc.body.innerHTML = xhr.responseText || '';
+    var message = doc.querySelector('.error-message');
+    if (message) { return message.outerHTML; }
+    return '<div class="error-message" role="alert"><strong>请求失败</strong>（' + xhr.status +
+      '）：请刷新页面后重试；如仍有问题，请联系专项办。</div>';
+  }
 
   function showError(html) {
     var main = document.getElementById('main');

@@ -1,0 +1,131 @@
+"""htmx in the browser: the local fallback when the CDN is out of reach, and boosted pages with CSRF on."""
+from playwright.sync_api import expect
+
+from app.config import HTMX_INTEGRITY
+from tests.browser.helpers import change_password, login
+from tests.factories import PASSWORD, make_bureau
+
+NEW_PASSWORD = "Qingshan#2027x"
+LOCAL_HTMX = "/static/vendor/htmx-1.9.12.min.js"
+
+
+def scripts_loaded(page) -> list[str]:
+    return page.evaluate("() => performance.getEntriesByType('resource').map(e => e.name)")
+
+
+def test_local_copy_loads_when_cdn_is_unreachable(app, live_server, page_js):
+    page = page_js
+    cdn = "http://127.0.0.1:9/htmx.min.js"  # the discard port: connection refused at once
+    app.config["HTMX_CDN_URL"] = cdn
+
+    response = page.goto(live_server.url("/auth/login"))
+
+    assert "http://127.0.0.1:9" in response.headers["content-security-policy"]
+    expect(page.locator(f'head script[src="{cdn}"]')).to_have_count(1)
+    assert page.evaluate("() => typeof window.htmx") == "object"
+    assert page.evaluate("() => htmx.version") == "1.9.12"
+    assert live_server.url(LOCAL_HTMX) in scripts_loaded(page)
+    assert page.errors == []
+
+
+def test_cdn_copy_is_used_when_reachable_and_intact(app, live_server, page_js):
+    page = page_js
+    # A second URL for the same file stands in for the CDN: the integrity hash must accept it.
+    app.config["HTMX_CDN_URL"] = live_server.url(LOCAL_HTMX + "?from=cdn")
+
+    page.goto(live_server.url("/auth/login"))
+
+    assert page.evaluate("() => htmx.version") == "1.9.12"
+    loaded = scripts_loaded(page)
+    assert live_server.url(LOCAL_HTMX + "?from=cdn") in loaded
+    assert live_server.url(LOCAL_HTMX) not in loaded
+    assert page.errors == []
+
+
+def test_local_copy_loads_when_cdn_copy_fails_integrity(app, live_server, page_js):
+    page = page_js
+    app.config["HTMX_CDN_URL"] = live_server.url(LOCAL_HTMX + "?from=cdn")
+    app.config["HTMX_INTEGRITY"] = "sha384-" + "A" * 64  # not the file's hash: the browser refuses it
+
+    page.goto(live_server.url("/auth/login"))
+
+    assert page.evaluate("() => htmx.version") == "1.9.12"
+    assert live_server.url(LOCAL_HTMX) in scripts_loaded(page)
+    assert any("integrity" in error for error in page.errors), page.errors
+    assert app.config["HTMX_INTEGRITY"] != HTMX_INTEGRITY
+
+
+def open_change_password_boosted(page, live_server):
+    """Log in, then follow the masthead's 修改密码 link: htmx fetches it and swaps the body."""
+    make_bureau()
+    login(page, live_server, "staff")
+    expect(page.locator("#page[hx-boost=true]")).to_have_count(1)
+    page.evaluate("() => { window.notReloaded = true; }")
+    with page.expect_request(lambda r: r.url.endswith("/auth/password")) as navigation:
+        page.locator(".masthead").get_by_role("link", name="修改密码").click()
+    assert navigation.value.headers.get("hx-boosted") == "true"
+    expect(page).to_have_url(live_server.url("/auth/password"))
+    expect(page).to_have_title("修改密码 - 作风建设专项行动")
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+    assert page.evaluate("() => window.notReloaded") is True
+
+
+def test_boosted_form_post_carries_csrf_token(app, live_server, page_js):
+    page = page_js
+    open_change_password_boosted(page, live_server)
+
+    with page.expect_request(lambda r: r.method == "POST") as post:
+        change_password(page, PASSWORD, NEW_PASSWORD)
+    expect(page.locator(".flash-success")).to_contain_text("密码已修改")
+
+    headers = post.value.headers
+    assert headers.get("hx-request") == "true" and headers.get("hx-boosted") == "true"
+    assert headers.get("x-csrftoken")
+    expect(page).to_have_url(live_server.url("/"))
+    expect(page.get_by_role("heading", name="我的待办")).to_be_visible()
+    assert page.evaluate("() => window.notReloaded") is True
+    assert page.errors == []
+
+
+def test_token_in_hx_headers_alone_is_accepted(app, live_server, page_js):
+    """The X-CSRFToken header from #page (refreshed by the boosted swap) is valid on its own."""
+    page = page_js
+    open_change_password_boosted(page, live_server)
+    page.locator("#main form input[name=csrf_token]").evaluate("input => input.remove()")
+
+    change_password(page, PASSWORD, NEW_PASSWORD)
+
+    expect(page.locator(".flash-success")).to_contain_text("密码已修改")
+    assert page.errors == []
+
+
+def test_post_without_any_valid_token_is_refused(app, live_server, page_js, screenshot):
+    """CSRF really is on in the live server: no form field and a forged header get a 400."""
+    page = page_js
+    open_change_password_boosted(page, live_server)
+    page.locator("#main form input[name=csrf_token]").evaluate("input => input.remove()")
+    page.locator("#page").evaluate("""el => el.setAttribute('hx-headers', '{"X-CSRFToken": "forged"}')""")
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        change_password(page, PASSWORD, NEW_PASSWORD)
+
+    assert answer.value.status == 400
+    expect(page.locator("#htmx-error")).to_contain_text("安全令牌失效")
+    expect(page.locator("#htmx-error .masthead")).to_have_count(0)  # the message, not a page in a page
+    expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
+    screenshot(page)
+
+
+def test_invalid_boosted_post_shows_the_form_errors(app, live_server, page_js, screenshot):
+    """A 422 answer to a boosted POST is swapped in (app.js), so the errors show in place."""
+    page = page_js
+    open_change_password_boosted(page, live_server)
+
+    change_password(page, "Not#thepassword1", NEW_PASSWORD)
+
+    expect(page.locator(".field .error")).to_contain_text("当前密码不正确")
+    expect(page.locator(".flash-error")).to_contain_text("提交的内容有误")
+    expect(page).to_have_url(live_server.url("/auth/password"))
+    assert page.evaluate("() => window.notReloaded") is True
+    assert page.errors == []
+    screenshot(page)
