@@ -20,8 +20,12 @@ def world(app):
     db.session.flush()
     extension = services.request_extension(item, people["staff"], item.version, "理由",
                                            item.due_on + timedelta(days=9), date.today())
+    from app.ledger import dispatches
+
+    dispatch = dispatches.create_dispatch(people["inspector"], campaign, "通报", "问题", "工作效率", date.today(),
+                                          [people["office"].id])
     db.session.commit()
-    return {**people, "campaign": campaign, "item": item, "extension": extension}
+    return {**people, "campaign": campaign, "item": item, "extension": extension, "dispatch": dispatch}
 
 
 def _url_args(rule, world):
@@ -33,6 +37,8 @@ def _url_args(rule, world):
         "item_id": world["item"].id,
         "request_id": world["extension"].id,
         "evidence_id": 1,
+        "dispatch_id": world["dispatch"].id,
+        "target_id": world["dispatch"].targets[0].id,
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"add a value for {missing} (route {rule.rule}) to tests/test_policy.py"

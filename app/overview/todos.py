@@ -2,12 +2,14 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
+from app.ledger.models import Dispatch, DispatchTarget
 from app.org.models import Role, Unit, User
+from app.templating import today
 
 
 @dataclass
@@ -29,6 +31,11 @@ def todos_for(user) -> list[Todo]:
         if headless:
             todos.append(Todo("为以下单位指定股室负责人：" + "、".join(headless), url_for("admin.units"),
                               count=len(headless)))
+    if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
+        unanswered, overdue = _unanswered_dispatches(user.unit_id)
+        if unanswered:
+            todos.append(Todo("上级通报未答复", url_for("ledger.dispatches", pending=1), count=unanswered,
+                              urgent=overdue > 0))
     todos.sort(key=lambda todo: not todo.urgent)
     return todos
 
@@ -46,3 +53,13 @@ def _units_without_head() -> list[str]:
         .order_by(Unit.sort_order, Unit.id)
     ).all()
     return list(names)
+
+
+def _unanswered_dispatches(unit_id: int) -> tuple[int, int]:
+    """How many dispatches the unit has not answered, and how many of those are past their date."""
+    unanswered, overdue = db.session.execute(
+        select(func.count(DispatchTarget.id), func.count(case((Dispatch.due_on < today(), 1))))
+        .join(Dispatch, Dispatch.id == DispatchTarget.dispatch_id)
+        .where(DispatchTarget.unit_id == unit_id, DispatchTarget.answered_at.is_(None))
+    ).one()
+    return unanswered, overdue
