@@ -1,12 +1,10 @@
 """Admin views for importing units and people from Excel (批量导入), and the template download."""
-from urllib.parse import quote
-
 from flask import current_app, render_template
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy.exc import IntegrityError
 from wtforms import SubmitField
 
-from app import policy
+from app import policy, xlsx
 from app.admin import bp, imports
 from app.extensions import db
 from app.forms import Form
@@ -63,10 +61,8 @@ def import_org():
 @policy.requires("org.manage")
 def import_org_template():
     """Download the Excel template for importing units and people."""
-    response = current_app.response_class(imports.build_template(), mimetype=imports.XLSX_MIMETYPE)
-    # filename* (RFC 5987) carries the Chinese name; old browsers fall back to the ASCII one.
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="{imports.TEMPLATE_ASCII_FILENAME}"; '
-        f"filename*=UTF-8''{quote(imports.TEMPLATE_FILENAME)}"
+    response = current_app.response_class(imports.build_template(), mimetype=xlsx.XLSX_MIMETYPE)
+    response.headers["Content-Disposition"] = xlsx.content_disposition(
+        imports.TEMPLATE_FILENAME, imports.TEMPLATE_ASCII_FILENAME
     )
     return response

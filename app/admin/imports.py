@@ -10,79 +10,43 @@ holds the examples, so the data sheets start empty and nothing has to be skipped
 import logging
 import re
 import secrets
-import string
-import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from io import BytesIO
 
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.cell.cell import ERROR_CODES
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import func, select
 
-from app import audit
+from app import audit, xlsx
 from app.auth.passwords import password_problem
 from app.extensions import db
 from app.org.models import RANK_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, User, units_in_order
+from app.xlsx import XLSX_MIMETYPE, Column, FileRefused, Problem  # noqa: F401  (part of this module's API)
 
 log = logging.getLogger(__name__)
 
 TEMPLATE_FILENAME = "单位与人员导入模板.xlsx"
 TEMPLATE_ASCII_FILENAME = "danwei-renyuan-daoru-muban.xlsx"  # for browsers without RFC 5987
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 UNIT_SHEET, USER_SHEET, GUIDE_SHEET = "单位", "人员", "填写说明"
 MAX_ROWS = 5000
-# An .xlsx is a zip archive. A crafted one can unpack to gigabytes from a small upload, so its
-# table of contents is checked before openpyxl opens it. zipfile never inflates a member past its
-# declared size (and checks the CRC), so the declared sizes are a real bound.
-MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 100
-ZIP_MAGIC = b"PK\x03\x04"
+MAX_UNCOMPRESSED_BYTES = xlsx.MAX_UNCOMPRESSED_BYTES  # a module setting, so a test can lower it
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
 PORTFOLIO_SEPARATORS = re.compile(r"[、,，;；]")
-# Chinese rosters pad two-character names to the width of three ("张  三"): the spaces are not
-# part of the name. Only names made of Han characters are closed up; "买买提·艾力" keeps its dot.
-HAN_NAME_WITH_SPACES = re.compile(r"^[\u4e00-\u9fff\s]+$")
 PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
 GENERATED_PASSWORD_LENGTH = 10
-
-UNREADABLE = "文件无法读取：可能已损坏，或不是 Excel 2007 及以上版本保存的 .xlsx 文件。请用 Excel 或 WPS 打开后另存为 .xlsx 再上传。"
-
-
-class FileRefused(Exception):
-    """The upload is not a workbook we are willing to open; the message is for the user."""
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    header: str
-    required: bool
-    width: int
-    rule: str
-    max_length: int | None = None
-    as_text: bool = False  # formatted as text in the template, so Excel keeps leading zeros
-
-    @property
-    def template_header(self) -> str:
-        return self.header + ("*" if self.required else "")
-
-
-def _choices(labels) -> str:
-    return "、".join(labels.values())
 
 
 UNIT_COLUMNS = (
     Column("name", "单位名称", True, 30, "不超过 60 个字；不能与系统中已有的单位或本表中其他行重名。", 60),
     Column("parent", "上级单位", False, 30,
            "填写系统中已有的单位，或本表中的其他单位；留空表示最上级（如本局）。", 60),
-    Column("kind", "类型", True, 16, f"从下拉列表选择：{_choices(UNIT_KIND_LABELS)}。"),
+    Column("kind", "类型", True, 16, f"从下拉列表选择：{xlsx.choices_text(UNIT_KIND_LABELS)}。"),
     Column("sort_order", "排序号", False, 10, "0 至 9999 的整数，数字越小越靠前；可留空。"),
 )
 USER_COLUMNS = (
@@ -91,8 +55,8 @@ USER_COLUMNS = (
            40, as_text=True),
     Column("full_name", "姓名", True, 12, "不超过 40 个字。", 40),
     Column("unit", "所在单位", True, 30, "填写系统中已有的单位，或「单位」表中的单位。", 60),
-    Column("role", "角色", True, 14, f"从下拉列表选择：{_choices(ROLE_LABELS)}。"),
-    Column("rank", "职级层次", True, 12, f"从下拉列表选择：{_choices(RANK_LABELS)}。"),
+    Column("role", "角色", True, 14, f"从下拉列表选择：{xlsx.choices_text(ROLE_LABELS)}。"),
+    Column("rank", "职级层次", True, 12, f"从下拉列表选择：{xlsx.choices_text(RANK_LABELS)}。"),
     Column("title", "职务", False, 14, "如：股长、副局长、科员；不超过 40 个字。", 40),
     Column("phone", "联系电话", False, 18, "不超过 30 个字符。", 30, as_text=True),
     Column("portfolio", "分管单位", False, 40,
@@ -114,24 +78,6 @@ USER_EXAMPLES = (
     ("zhouhaiyan", "周海燕", "行政审批股", "股室负责人", "中层干部", "股长", "13807310001", "", ""),
     ("chenyu", "陈雨", "执法一中队", "干部职工", "一般干部", "科员", "13807310002", "", "Qs-2026chen"),
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the file: where (sheet, row as Excel numbers it, column) and what."""
-
-    sheet: str
-    row: int | None
-    column: str
-    message: str
-
-    def __str__(self) -> str:
-        where = self.sheet
-        if self.row is not None:
-            where += f" 第 {self.row} 行"
-        if self.column:
-            where += f"「{self.column}」"
-        return f"{where}：{self.message}" if where else self.message
 
 
 @dataclass
@@ -287,11 +233,7 @@ def _guide(sheet) -> None:
 def read_upload(data: bytes, filename: str) -> ImportPlan:
     """Check the file, read both sheets and validate every row. Raises FileRefused."""
     check_file(data, filename)
-    try:
-        workbook = load_workbook(BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds on a damaged or foreign file
-        log.info("import: workbook could not be opened", exc_info=True)
-        raise FileRefused(UNREADABLE) from None
+    workbook = xlsx.open_workbook(data)
     try:
         sheets = {name.strip(): workbook[name] for name in workbook.sheetnames}
         if UNIT_SHEET not in sheets and USER_SHEET not in sheets:
@@ -299,12 +241,13 @@ def read_upload(data: bytes, filename: str) -> ImportPlan:
         problems: list[Problem] = []
         tables = {}
         for name, columns in SHEETS.items():
-            tables[name] = _read_sheet(sheets[name], name, columns, problems) if name in sheets else []
+            tables[name] = (xlsx.read_sheet(sheets[name], name, columns, problems, MAX_ROWS)
+                            if name in sheets else [])
     except FileRefused:
         raise
     except Exception:
         log.info("import: workbook could not be read", exc_info=True)
-        raise FileRefused(UNREADABLE) from None
+        raise FileRefused(xlsx.UNREADABLE) from None
     finally:
         workbook.close()
     if problems:  # wrong columns or too many rows: the rows cannot be checked meaningfully
@@ -316,131 +259,13 @@ def read_upload(data: bytes, filename: str) -> ImportPlan:
 
 def check_file(data: bytes, filename: str) -> None:
     """Refuse anything but a plain, reasonably sized .xlsx before any parser sees it."""
-    if not (filename or "").lower().endswith(".xlsx"):
-        raise FileRefused("只能导入 .xlsx 格式的 Excel 文件。旧版 .xls 文件请用 Excel 或 WPS 另存为 .xlsx。")
-    if not data.startswith(ZIP_MAGIC):
-        raise FileRefused("文件内容不是 Excel（.xlsx）格式，可能只是改了扩展名。请上传用 Excel 或 WPS 保存的 .xlsx 文件。")
-    try:
-        with zipfile.ZipFile(BytesIO(data)) as archive:
-            members = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError):
-        raise FileRefused(UNREADABLE) from None
-    total = 0
-    for member in members:
-        total += member.file_size
-        # Small members cannot hurt, whatever their ratio; big ones must look like real sheets.
-        ratio = member.file_size / max(member.compress_size, 1)
-        if total > MAX_UNCOMPRESSED_BYTES or (member.file_size > 1024 * 1024 and ratio > MAX_COMPRESSION_RATIO):
-            raise FileRefused(
-                "文件解压后过大或压缩比异常，疑似恶意构造的文件，已拒绝处理。"
-                f"请确认文件来源，或将数据复制到新的导入模板中（每个工作表最多 {MAX_ROWS} 行）后重新上传。"
-            )
-
-
-def _read_sheet(sheet, name: str, columns, problems: list[Problem]) -> list[dict]:
-    """The sheet's non-blank rows as {column key: text, "row": number}; header problems appended."""
-    sheet.reset_dimensions()  # some programs write a wrong used range; read what is really there
-    rows = sheet.iter_rows(values_only=True)
-    header = next(rows, None) or ()
-    by_header = {c.header: c for c in columns}
-    keys: list[str | bool | None] = []  # False: a column whose header was already reported
-    found_problem = False
-    for index, value in enumerate(header, start=1):
-        text = _text(value).rstrip("*＊").strip()
-        if not text:
-            keys.append(None)
-        elif text not in by_header:
-            problems.append(Problem(name, 1, text, f"无法识别的列名（第 {get_column_letter(index)} 列）。"
-                                    "请使用导入模板中的列名，不需要的列请删除。"))
-            keys.append(False)
-            found_problem = True
-        elif by_header[text].key in keys:
-            problems.append(Problem(name, 1, text, "列名重复。"))
-            keys.append(False)
-            found_problem = True
-        else:
-            keys.append(by_header[text].key)
-    records: list[dict] = []
-    stray_reported = False
-    for number, values in enumerate(rows, start=2):
-        texts = [_text(v) for v in values]
-        if not any(texts):
-            continue
-        if len(records) == MAX_ROWS:
-            problems.append(Problem(name, number, "", f"数据超过 {MAX_ROWS} 行，请拆分为多个文件分批导入。"))
-            return []
-        record = {"row": number}
-        for index, text in enumerate(texts):
-            key = keys[index] if index < len(keys) else None
-            if key:
-                record[key] = text
-            elif key is None and text and not stray_reported:
-                problems.append(Problem(name, number, f"第 {get_column_letter(index + 1)} 列",
-                                        "该列没有列名，无法识别其内容。请删除该列内容，或使用模板中的列。"))
-                stray_reported = True
-        records.append(record)
-    if records or any(keys) or found_problem:
-        present = set(keys)
-        for column in columns:
-            if column.required and column.key not in present:
-                problems.append(Problem(name, 1, column.header, "缺少此列，请使用下载的导入模板填写。"))
-    return records
-
-
-def _text(value) -> str:
-    """A cell's value as the text the user sees: 13800000000.0 → "13800000000"."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d" if value.time() == time() else "%Y-%m-%d %H:%M")
-    if isinstance(value, date):
-        return value.strftime("%Y-%m-%d")
-    return str(value).strip().strip("\u200b\ufeff").strip()
+    xlsx.check_upload(
+        data, filename, max_uncompressed=MAX_UNCOMPRESSED_BYTES,
+        advice=f"请确认文件来源，或将数据复制到新的导入模板中（每个工作表最多 {MAX_ROWS} 行）后重新上传。",
+    )
 
 
 # -- Validation ---------------------------------------------------------------------------------
-class _Checker:
-    """Collects problems for one sheet, naming the row and column each time."""
-
-    def __init__(self, sheet: str, columns, problems: list[Problem]):
-        self.sheet = sheet
-        self.headers = {c.key: c.header for c in columns}
-        self.columns = {c.key: c for c in columns}
-        self.problems = problems
-
-    def add(self, row: int, key: str, message: str) -> None:
-        self.problems.append(Problem(self.sheet, row, self.headers[key], message))
-
-    def value(self, record: dict, key: str) -> str | None:
-        """The cell's text, or None after reporting it missing, too long or an Excel error value."""
-        text = record.get(key, "")
-        column = self.columns[key]
-        if text in ERROR_CODES:
-            self.add(record["row"], key, f"单元格是公式错误值 {text}，请填写实际内容。")
-            return None
-        if column.required and not text:
-            self.add(record["row"], key, "必须填写。")
-            return None
-        if column.max_length and len(text) > column.max_length:
-            self.add(record["row"], key, f"不能超过 {column.max_length} 个字（现为 {len(text)} 个）。")
-            return None
-        return text
-
-    def choice(self, record: dict, key: str, labels: dict, what: str) -> str | None:
-        text = self.value(record, key)
-        if not text:
-            return None
-        by_label = {label: value for value, label in labels.items()}
-        if text not in by_label:
-            self.add(record["row"], key, f"“{text}”不是有效的{what}，可选：{_choices(labels)}。")
-            return None
-        return str(by_label[text])
-
-
 def validate(unit_records: list[dict], user_records: list[dict]) -> ImportPlan:
     """Check every row of both sheets against each other and the database; collect every problem."""
     plan = ImportPlan()
@@ -496,7 +321,7 @@ def _unit_problem(name: str, plan: ImportPlan, file_units: set[str], what: str) 
 
 
 def _validate_units(records: list[dict], plan: ImportPlan, file_units: set[str]) -> None:
-    check = _Checker(UNIT_SHEET, UNIT_COLUMNS, plan.problems)
+    check = xlsx.Checker(UNIT_SHEET, UNIT_COLUMNS, plan.problems)
     rows: dict[str, UnitRow] = {}
     first_row: dict[str, int] = {}
     for record in records:
@@ -528,7 +353,7 @@ def _validate_units(records: list[dict], plan: ImportPlan, file_units: set[str])
     plan.units = _parents_first(rows)
 
 
-def _sort_order(check: _Checker, record: dict) -> int | None:
+def _sort_order(check: xlsx.Checker, record: dict) -> int | None:
     text = check.value(record, "sort_order")
     if text is None:
         return None
@@ -544,7 +369,7 @@ def _sort_order(check: _Checker, record: dict) -> int | None:
     return number
 
 
-def _check_cycles(rows: dict[str, UnitRow], check: _Checker) -> None:
+def _check_cycles(rows: dict[str, UnitRow], check: xlsx.Checker) -> None:
     """A → B → A among the file's own units can never be created: name every unit in the loop."""
     reported: set[str] = set()
     for start in rows:
@@ -585,7 +410,7 @@ def _split_portfolio(text: str) -> list[str]:
 
 
 def _validate_users(records: list[dict], plan: ImportPlan, file_units: set[str]) -> None:
-    check = _Checker(USER_SHEET, USER_COLUMNS, plan.problems)
+    check = xlsx.Checker(USER_SHEET, USER_COLUMNS, plan.problems)
     taken = _existing_usernames({r.get("username", "") for r in records} - {""})
     first_row: dict[str, int] = {}
     for record in records:
@@ -605,8 +430,8 @@ def _validate_users(records: list[dict], plan: ImportPlan, file_units: set[str])
                     check.add(number, "username", f"用户名“{username}”已存在，请换一个。")
                     username = None
         full_name = check.value(record, "full_name")
-        if full_name and HAN_NAME_WITH_SPACES.match(full_name):
-            full_name = re.sub(r"\s+", "", full_name)
+        if full_name:
+            full_name = xlsx.person_name(full_name)
         unit = check.value(record, "unit")
         if unit:
             problem = _unit_problem(unit, plan, file_units, "所在单位")
