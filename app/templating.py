@@ -2,7 +2,7 @@
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from flask import current_app, g
+from flask import current_app
 from flask_login import current_user
 
 from app import policy
@@ -33,10 +33,8 @@ def format_datetime(value) -> str:
 
 
 def campaign_for_layout():
-    """The current campaign, looked up once per request for the page header."""
-    if "layout_campaign" not in g:
-        g.layout_campaign = current_campaign() if current_user.is_authenticated else None
-    return g.layout_campaign
+    """The current campaign for the page header (none before login)."""
+    return current_campaign() if current_user.is_authenticated else None
 
 
 def register(app) -> None:

@@ -33,7 +33,7 @@ def load_user(login_id: str):
 
 @login_manager.unauthorized_handler
 def unauthorized():
-    target = url_for("auth.login", next=request.full_path if request.method == "GET" else None)
+    target = url_for("auth.login", next=request.full_path.rstrip("?") if request.method == "GET" else None)
     if is_htmx():
         # A swap would put the login page inside the row; have htmx load it as a page instead.
         response = current_app.response_class(status=401)

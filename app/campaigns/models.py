@@ -2,6 +2,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
+from flask import g, has_request_context
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -76,4 +77,9 @@ class Phase(db.Model):
 
 
 def current_campaign() -> Campaign | None:
-    return db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)))
+    """The current campaign; looked up once per request (the layout and the view both need it)."""
+    if not has_request_context():
+        return db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)))
+    if "current_campaign" not in g:
+        g.current_campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)))
+    return g.current_campaign
