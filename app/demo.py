@@ -1,4 +1,5 @@
-"""The demo bureau: units, ~80 people with Chinese names, leaders' portfolios, a campaign in progress.
+"""The demo bureau: units, ~80 people with Chinese names, leaders' portfolios, a campaign in progress
+and its problem ledger (app/ledger/demo.py).
 
 Deterministic (a fixed random seed), so screenshots and tests see the same people every time.
 """
@@ -11,6 +12,7 @@ from werkzeug.security import generate_password_hash
 from app import audit
 from app.campaigns.models import PHASE_ORDER, Campaign, Phase
 from app.extensions import db
+from app.ledger.demo import seed_ledger
 from app.org.models import Rank, Role, Unit, UnitKind, User
 from app.templating import today
 
@@ -104,6 +106,8 @@ def seed() -> bool:
     db.session.add(campaign)
     db.session.flush()
     audit.record("demo.seeded", campaign, "创建演示数据：单位、人员与当前专项行动")
+    items = seed_ledger(campaign)
+    audit.record("demo.ledger_seeded", campaign, f"创建演示数据：问题台账 {items} 条与上级通报 1 件")
     return True
 
 
