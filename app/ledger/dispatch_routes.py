@@ -177,11 +177,21 @@ def _render_detail(dispatch: Dispatch, error: str | None = None, status: int = 2
                 zero_forms[target.id] = zero_form
             else:
                 zero_forms[target.id] = ZeroReportForm(formdata=None, version=target.version)
-    return render_template(
+    # Whose answer this person may file items for (after a 零报告 only those allowed to correct one).
+    fileable = {
+        target.id for target in targets
+        if policy.can(current_user, "dispatch.answer", target)
+        and (not target.zero_report or policy.can(current_user, "dispatch.correct_zero_report", target))
+    }
+    response = render_template(
         "ledger/dispatches/detail.html", dispatch=dispatch, targets=targets, items=items, unanswered=unanswered,
         rows=unanswered if show_unanswered else targets, show_unanswered=show_unanswered, zero_forms=zero_forms,
-        error=error, overdue=dispatch.due_on is not None and dispatch.due_on < today(),
-    ), status
+        error=error, overdue=dispatch.due_on is not None and dispatch.due_on < today(), scoped=scope is not None,
+        fileable=fileable,
+    )
+    # A refused boosted POST shows this page: keep the address bar on the page, not the POST URL.
+    headers = {"HX-Replace-Url": url_for("ledger.dispatch_detail", dispatch_id=dispatch.id)} if status != 200 else {}
+    return response, status, headers
 
 
 @bp.route("/dispatches/<int:dispatch_id>/answer/<int:target_id>/zero", methods=["POST"])

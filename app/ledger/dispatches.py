@@ -68,7 +68,7 @@ def create_dispatch(actor, campaign: Campaign, title: str, description: str, cat
 def describe_answer(target: DispatchTarget) -> str:
     """How the unit has answered so far, in a sentence for messages."""
     if target.answered_at is None:
-        return "本单位尚未答复"
+        return "尚未答复"
     who = target.answered_by.full_name if target.answered_by else ""
     when = format_datetime(target.answered_at)
     if target.zero_report:

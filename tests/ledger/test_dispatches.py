@@ -110,7 +110,7 @@ def test_each_unit_head_sees_only_their_units_target(world, client, auth):
     auth.logout()
     auth.login("other_head")
     page = client.get(f"/ledger/dispatches/{dispatch.id}").text
-    assert "财务股" in page and "办公室" not in page.split("各单位答复情况")[1]
+    assert "财务股" in page and "本单位答复情况" in page and "办公室" not in page.split("本单位答复情况")[1]
 
 
 def test_leader_sees_the_portfolio_and_cannot_answer(world, client, auth):
@@ -227,6 +227,7 @@ def test_zero_report_needs_the_confirmation(world, client, auth):
     response = client.post(url, data={"version": target.version, "note": "已逐项自查"})
     assert response.status_code == 422
     assert "请勾选“经自查，本单位无此问题”" in response.text and "已逐项自查" in response.text
+    assert response.headers["HX-Replace-Url"] == f"/ledger/dispatches/{dispatch.id}"  # boosted: not the POST URL
     assert _target(dispatch, world["office"]).answered_at is None
     response = client.post(url, data={"version": target.version, "confirm": "y", "note": ""})
     assert response.status_code == 422 and "请简要说明自查情况" in response.text
