@@ -142,6 +142,23 @@ def ledger_scope(user):
     return and_(LedgerItem.unit_id == user.unit_id, LedgerItem.is_discipline.is_(False))
 
 
+def first_review_scope(user):
+    """SQL condition: items whose 初审 falls to `user` as a unit head (for to-do counts)."""
+    from app.ledger.models import LedgerItem
+
+    return LedgerItem.unit_id == user.unit_id if user.role == Role.UNIT_HEAD else false()
+
+
+def sign_off_scope(user):
+    """SQL condition: items `user` signs off as a leader (responsible, or unit in the portfolio)."""
+    from app.ledger.models import LedgerItem
+
+    if user.role != Role.LEADER:
+        return false()
+    units = LedgerItem.unit_id.in_(user.portfolio_unit_ids) if user.portfolio_unit_ids else false()
+    return or_(LedgerItem.leader_id == user.id, units)
+
+
 @rule("ledger.view")
 def _view_item(user, item) -> bool:
     if sees_all_units(user) or item.leader_id == user.id:

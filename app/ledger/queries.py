@@ -6,7 +6,9 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
-from app.ledger.models import CATEGORIES, DUE_SOON_DAYS, OPEN_STATES, LedgerItem, RectifyType, Source, State
+from app.ledger.models import (
+    CATEGORIES, DUE_SOON_DAYS, OPEN_STATES, ExtensionRequest, ExtensionState, LedgerItem, RectifyType, Source, State,
+)
 from app.org.models import Unit
 
 SORTS = {
@@ -27,6 +29,7 @@ class LedgerFilters:
     overdue: bool = False
     due_soon: bool = False
     supervised: bool = False
+    extension: bool = False
     mine: bool = False
     q: str = ""
     sort: str = "code"
@@ -45,6 +48,7 @@ class LedgerFilters:
             overdue=args.get("overdue") == "1",
             due_soon=args.get("due_soon") == "1",
             supervised=args.get("supervised") == "1",
+            extension=args.get("extension") == "1",
             mine=args.get("mine") == "1",
             q=args.get("q", "").strip()[:50],
             sort=_one_of(args.get("sort", ""), list(SORTS)) or "code",
@@ -98,6 +102,9 @@ def ledger_query(user, filters: LedgerFilters, today: date):
         )
     if filters.supervised:
         query = query.where(LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES))
+    if filters.extension:
+        pending = select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
+        query = query.where(LedgerItem.id.in_(pending))
     if filters.mine:
         query = query.where(LedgerItem.owner_id == user.id)
     if filters.q:

@@ -60,8 +60,7 @@ def _move(item: LedgerItem, actor, to_state: State, kind: EventKind, note: str =
     event = _event(item, actor, kind, note, from_state, to_state)
     audit.record(
         f"ledger.{kind}", item, f"{item.code} {EventKind(kind).label}：{State(from_state).label} → {to_state.label}",
-        note=note, cycle=item.cycle,
-    )
+        note=note, cycle=item.cycle, actor=actor)
     return event
 
 
@@ -87,7 +86,7 @@ def create_item(actor, campaign, **fields) -> LedgerItem:
     db.session.flush()
     _event(item, actor, EventKind.CREATED, item.description[:200], None, State.PENDING)
     audit.record("ledger.created", item, f"登记问题 {item.code}", source=item.source, unit_id=item.unit_id,
-                 owner_id=item.owner_id)
+                 owner_id=item.owner_id, actor=actor)
     return item
 
 
@@ -103,7 +102,7 @@ def edit_item(item: LedgerItem, actor, version: int, **fields) -> None:
     for name, value in changed.items():
         setattr(item, name, value)
     _event(item, actor, EventKind.EDITED, "修改了：" + "、".join(FIELD_LABELS[n] for n in changed))
-    audit.record("ledger.edited", item, f"修改问题 {item.code}", fields=sorted(changed))
+    audit.record("ledger.edited", item, f"修改问题 {item.code}", fields=sorted(changed), actor=actor)
 
 
 FIELD_LABELS = {
@@ -124,7 +123,7 @@ def report_progress(item: LedgerItem, actor, version: int | None, text: str) -> 
         return _move(item, actor, State.IN_PROGRESS, EventKind.PROGRESS, text)
     item.updated_at = utcnow()  # bumps the version: a report is a change others must see
     event = _event(item, actor, EventKind.PROGRESS, text)
-    audit.record("ledger.progress", item, f"{item.code} 情况反馈", note=text)
+    audit.record("ledger.progress", item, f"{item.code} 情况反馈", note=text, actor=actor)
     return event
 
 
@@ -201,7 +200,7 @@ def supervise(item: LedgerItem, actor, version: int | None, instruction: str) ->
     item.supervised = True
     item.instruction = instruction
     _event(item, actor, EventKind.SUPERVISED, instruction)
-    audit.record("ledger.supervised", item, f"{item.code} 督办", instruction=instruction)
+    audit.record("ledger.supervised", item, f"{item.code} 督办", instruction=instruction, actor=actor)
 
 
 def request_extension(item: LedgerItem, actor, version: int | None, reason: str, new_due_on: date,
@@ -222,7 +221,7 @@ def request_extension(item: LedgerItem, actor, version: int | None, reason: str,
     item.updated_at = utcnow()
     _event(item, actor, EventKind.EXTENSION_REQUESTED, f"申请延期至 {new_due_on:%Y-%m-%d}：{reason}")
     audit.record("ledger.extension_requested", item, f"{item.code} 申请延期至 {new_due_on:%Y-%m-%d}",
-                 reason=reason)
+                 reason=reason, actor=actor)
     return request
 
 
@@ -249,7 +248,7 @@ def decide_extension(request: ExtensionRequest, actor, approve: bool, note: str)
     detail = f"新的整改时限 {request.new_due_on:%Y-%m-%d}" if approve else "维持原整改时限"
     _event(item, actor, kind, f"{detail}。{request.decision_note}".rstrip("。") + "。")
     audit.record(f"ledger.{kind}", item, f"{item.code} {EventKind(kind).label}", request_id=request.id,
-                 note=request.decision_note)
+                 note=request.decision_note, actor=actor)
 
 
 def record_handling(item: LedgerItem, actor, version: int | None, handling: str, person: str, note: str) -> None:
@@ -261,7 +260,7 @@ def record_handling(item: LedgerItem, actor, version: int | None, handling: str,
     item.person_concerned = person.strip()
     _event(item, actor, EventKind.HANDLING_RECORDED, f"{item.handling_label}：{person.strip()} {note.strip()}".strip())
     audit.record("ledger.handling_recorded", item, f"{item.code} 记录查处情况：{item.handling_label}",
-                 person=item.person_concerned, note=note.strip())
+                 person=item.person_concerned, note=note.strip(), actor=actor)
 
 
 def default_leader_id(unit: Unit) -> int:

@@ -7,7 +7,7 @@ from sqlalchemy import case, func, select
 from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
-from app.ledger.models import Dispatch, DispatchTarget
+from app.ledger.models import Dispatch, DispatchTarget, ExtensionRequest, ExtensionState, LedgerItem, State
 from app.org.models import Role, Unit, User
 from app.templating import today
 
@@ -31,6 +31,7 @@ def todos_for(user) -> list[Todo]:
         if headless:
             todos.append(Todo("为以下单位指定股室负责人：" + "、".join(headless), url_for("admin.units"),
                               count=len(headless)))
+    todos.extend(_ledger_todos(user))
     if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
         unanswered, overdue = _unanswered_dispatches(user.unit_id)
         if unanswered:
@@ -63,3 +64,41 @@ def _unanswered_dispatches(unit_id: int) -> tuple[int, int]:
         .where(DispatchTarget.unit_id == unit_id, DispatchTarget.answered_at.is_(None))
     ).one()
     return unanswered, overdue
+
+
+def _ledger_todos(user) -> list[Todo]:
+    """My ledger work in one query: items to rectify (overdue first), to review, to sign off."""
+    campaign = current_campaign()
+    if campaign is None:
+        return []
+    mine_open = (LedgerItem.owner_id == user.id) & LedgerItem.state.in_((State.PENDING, State.IN_PROGRESS))
+
+    def count_if(condition):
+        return func.count(case((condition, 1)))
+
+    pending_extension = (
+        select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING).scalar_subquery()
+    )
+    mine, mine_overdue, to_review, to_sign, extensions = db.session.execute(
+        select(
+            count_if(mine_open),
+            count_if(mine_open & (LedgerItem.due_on < today())),
+            count_if((LedgerItem.state == State.FIRST_REVIEW) & policy.first_review_scope(user)),
+            count_if((LedgerItem.state == State.SIGN_OFF) & policy.sign_off_scope(user)),
+            count_if(LedgerItem.id.in_(pending_extension) & policy.sign_off_scope(user)),
+        ).where(LedgerItem.campaign_id == campaign.id)
+    ).one()
+    todos = []
+    if mine_overdue:
+        todos.append(Todo("我负责的问题已逾期，请尽快整改反馈", url_for("ledger.index", mine=1, overdue=1),
+                          count=mine_overdue, urgent=True))
+    if mine:
+        todos.append(Todo("我负责整改的问题：反馈进展、整改完成后提交", url_for("ledger.index", mine=1, state="open"),
+                          count=mine))
+    if to_review:
+        todos.append(Todo("待我初审的问题", url_for("ledger.index", state=State.FIRST_REVIEW), count=to_review))
+    if to_sign:
+        todos.append(Todo("待我销号的问题", url_for("ledger.index", state=State.SIGN_OFF), count=to_sign))
+    if extensions:
+        todos.append(Todo("待我审批的延期申请", url_for("ledger.index", extension=1), count=extensions))
+    return todos

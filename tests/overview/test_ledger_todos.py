@@ -1,0 +1,67 @@
+"""Ledger to-dos on the home page, per role, with counts and links."""
+from datetime import date, timedelta
+
+from app.extensions import db
+from app.ledger import services
+from tests.factories import make_bureau, make_campaign, make_item
+
+
+def _world():
+    people = make_bureau()
+    make_campaign()
+    return people
+
+
+def _submitted(people, owner):
+    item = make_item(unit=people["office"], owner=owner, leader=people["leader"])
+    services.report_progress(item, owner, item.version, "进展")
+    db.session.flush()
+    services.submit(item, owner, item.version, "完成")
+    db.session.flush()
+    return item
+
+
+def test_owner_sees_items_to_rectify_overdue_first(app, client, auth):
+    people = _world()
+    make_item(unit=people["office"], owner=people["staff"])
+    make_item(unit=people["office"], owner=people["staff"], due_on=date.today() - timedelta(days=2))
+    db.session.commit()
+    auth.login("staff")
+    page = client.get("/").text
+    assert page.index("我负责的问题已逾期") < page.index("我负责整改的问题")
+    assert "/ledger/?mine=1&amp;overdue=1" in page
+
+
+def test_unit_head_sees_items_awaiting_first_review(app, client, auth):
+    people = _world()
+    _submitted(people, people["staff"])
+    _submitted(people, people["staff"])
+    db.session.commit()
+    auth.login("head")
+    page = client.get("/").text
+    assert "待我初审的问题" in page and '<span class="count">2</span>' in page
+
+
+def test_leader_sees_items_awaiting_sign_off_and_extensions(app, client, auth):
+    people = _world()
+    item = _submitted(people, people["head"])  # the head's own item skips 初审
+    other = make_item(unit=people["office"], owner=people["staff"])
+    services.request_extension(other, people["staff"], other.version, "理由", other.due_on + timedelta(days=5),
+                               date.today())
+    db.session.commit()
+    auth.login("leader")
+    page = client.get("/").text
+    assert "待我销号的问题" in page and "待我审批的延期申请" in page
+    assert item.state == "sign_off"
+    listed = client.get("/ledger/?extension=1").text
+    assert other.code in listed and item.code not in listed
+
+
+def test_leader_of_other_units_has_nothing_to_sign(app, client, auth):
+    people = _world()
+    item = _submitted(people, people["head"])
+    item.leader_id = None  # not the responsible leader, and the unit is not in the portfolio
+    people["leader"].portfolio_units = [people["other"]]
+    db.session.commit()
+    auth.login("leader")
+    assert "待我销号的问题" not in client.get("/").text
