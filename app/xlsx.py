@@ -245,6 +245,7 @@ def content_disposition(filename: str, ascii_fallback: str) -> str:
 # once the file passes through CSV): such text is stored as text with Excel's quote prefix, so it
 # shows as typed and stays text when the cell is edited, and is never evaluated.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+_TRIGGERS = frozenset(FORMULA_TRIGGERS)
 ILLEGAL_XML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 EXCEL_EPOCH = date(1899, 12, 30)
 HEADER_FILL = "FFDDEBF7"
@@ -315,20 +316,25 @@ _WORKBOOK_RELS = (
 )
 
 
-def _clean(text: str) -> str:
-    return ILLEGAL_XML.sub("", text)
-
-
 def _text_cell(ref: str, text: str, wrap: bool) -> str:
-    if text.startswith(FORMULA_TRIGGERS):
+    # Called once a cell: kept to plain string work (the export's hot path).
+    if text[:1] in _TRIGGERS:
         style = STYLE_WRAP_QUOTED if wrap else STYLE_TEXT_QUOTED
     else:
         style = STYLE_WRAP if wrap else STYLE_TEXT
-    space = ' xml:space="preserve"' if text != text.strip() or "\n" in text else ""
-    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{escape(_clean(text))}</t></is></c>'
+    if text[:1].isspace() or text[-1:].isspace() or "\n" in text:
+        return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t xml:space="preserve">{_xml_text(text)}</t></is></c>'
+    return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t>{_xml_text(text)}</t></is></c>'
+
+
+def _xml_text(text: str) -> str:
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return ILLEGAL_XML.sub("", text) if ILLEGAL_XML.search(text) else text
 
 
 def _cell(ref: str, value, wrap: bool) -> str:
+    if value.__class__ is str:
+        return _text_cell(ref, value, wrap)
     if isinstance(value, datetime):
         value = value.date()
     if isinstance(value, date):

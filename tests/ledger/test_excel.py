@@ -7,7 +7,7 @@ from urllib.parse import quote
 
 import pytest
 from openpyxl import Workbook, load_workbook
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from app.audit import AuditLog
 from app.campaigns.models import Campaign
@@ -187,13 +187,23 @@ def test_export_file_name_is_chinese_with_an_ascii_fallback(office_items, client
 
 def test_export_reads_the_ledger_in_batches(world, client, auth):
     people = {"unit": world["office"], "owner": world["staff"], "leader": world["leader"]}
-    for n in range(1, 1101):  # more than two batches of 500
+    for n in range(2, 602):  # more than one batch
         make_item(**people, description=f"问题{n}")
     db.session.commit()
-    auth.login("admin")
-    rows = rows_of(export(client).data)
-    assert len(rows) == 1101
-    assert rows[-1]["序号"] == "办公室-1101" and rows[-1]["问题描述"] == "问题1100"
+    seen = []
+
+    def remember(conn, cursor, statement, parameters, context, executemany):
+        if statement.lstrip().startswith("SELECT") and "FROM ledger_item" in statement:
+            seen.append(context.execution_options.get("yield_per"))
+
+    event.listen(db.engine, "before_cursor_execute", remember)
+    try:
+        auth.login("admin")
+        rows = rows_of(export(client).data)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", remember)
+    assert seen == [500]
+    assert len(rows) == 601 and rows[-1]["序号"] == "办公室-601" and rows[-1]["问题描述"] == "问题601"
 
 
 def test_list_page_links_the_export_with_its_filters(world, client, auth):
