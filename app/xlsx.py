@@ -112,36 +112,38 @@ class Problem:
         return f"{where.strip()}：{self.message}" if where else self.message
 
 
-def read_sheet(sheet, name: str, columns, problems: list[Problem], max_rows: int) -> list[dict]:
+def read_sheet(sheet, name: str, columns, problems: list[Problem], max_rows: int,
+               header_row: int = 1) -> list[dict]:
     """The sheet's non-blank rows as {column key: text, "row": number}; header problems appended.
 
-    Row 1 holds the column names (a trailing * is ignored). Unknown, repeated and missing
-    columns, data under no column and more than `max_rows` rows are reported as problems.
+    Row `header_row` holds the column names (a trailing * is ignored); rows above it (a title)
+    are skipped. Unknown, repeated and missing columns, data under no column and more than
+    `max_rows` rows are reported as problems.
     """
     sheet.reset_dimensions()  # some programs write a wrong used range; read what is really there
-    rows = sheet.iter_rows(values_only=True)
+    rows = sheet.iter_rows(min_row=header_row, values_only=True)
     header = next(rows, None) or ()
     by_header = {c.header: c for c in columns}
     keys: list[str | bool | None] = []  # False: a column whose header was already reported
     found_problem = False
     for index, value in enumerate(header, start=1):
-        text = cell_text(value).rstrip("*＊").strip()
+        text = header_text(value)
         if not text:
             keys.append(None)
         elif text not in by_header:
-            problems.append(Problem(name, 1, text, f"无法识别的列名（第 {get_column_letter(index)} 列）。"
+            problems.append(Problem(name, header_row, text, f"无法识别的列名（第 {get_column_letter(index)} 列）。"
                                     "请使用导入模板中的列名，不需要的列请删除。"))
             keys.append(False)
             found_problem = True
         elif by_header[text].key in keys:
-            problems.append(Problem(name, 1, text, "列名重复。"))
+            problems.append(Problem(name, header_row, text, "列名重复。"))
             keys.append(False)
             found_problem = True
         else:
             keys.append(by_header[text].key)
     records: list[dict] = []
     stray_reported = False
-    for number, values in enumerate(rows, start=2):
+    for number, values in enumerate(rows, start=header_row + 1):
         texts = [cell_text(v) for v in values]
         if not any(texts):
             continue
@@ -162,8 +164,13 @@ def read_sheet(sheet, name: str, columns, problems: list[Problem], max_rows: int
         present = set(keys)
         for column in columns:
             if (column.required or column.expected) and column.key not in present:
-                problems.append(Problem(name, 1, column.header, "缺少此列，请使用下载的导入模板填写。"))
+                problems.append(Problem(name, header_row, column.header, "缺少此列，请使用下载的导入模板填写。"))
     return records
+
+
+def header_text(value) -> str:
+    """A column name as written in a header cell: "问题描述*" and "问题\n描述" → "问题描述"."""
+    return re.sub(r"\s+", "", cell_text(value)).rstrip("*＊")
 
 
 def cell_text(value) -> str:

@@ -37,6 +37,7 @@ GUIDE_SHEET = "填写说明"
 TEMPLATE_FILENAME = "问题台账导入模板.xlsx"
 TEMPLATE_ASCII_FILENAME = "ledger-import-template.xlsx"  # for browsers without RFC 5987
 MAX_ROWS = 2000
+HEADER_SEARCH_ROWS = 10  # units' own ledgers often carry a title row or two above the column names
 LONG_TERM_DUE = ("长期", "长期坚持")  # what ledgers write in 整改时限 for 长期坚持 items
 
 # The standard layout, in order. Export writes every column; import reads them by header, in
@@ -215,7 +216,8 @@ class ImportPlan:
 def read_upload(data: bytes, filename: str, unit: Unit) -> ImportPlan:
     """Check the file, read its ledger sheet and validate every row for `unit`. Raises FileRefused.
 
-    The sheet is the one named 问题台账, or else the first: units name their sheets freely.
+    The sheet is the one named 问题台账, or else the first: units name their sheets freely. Title
+    rows above the column names are skipped.
     """
     xlsx.check_upload(data, filename, advice=f"请确认文件来源，或将数据复制到新的导入模板中（每个文件最多 {MAX_ROWS} 行）后重新上传。")
     workbook = xlsx.open_workbook(data)
@@ -229,7 +231,7 @@ def read_upload(data: bytes, filename: str, unit: Unit) -> ImportPlan:
         else:
             raise xlsx.FileRefused("文件中没有工作表，请使用下载的导入模板填写。")
         problems: list[Problem] = []
-        records = xlsx.read_sheet(sheet, name, COLUMNS, problems, MAX_ROWS)
+        records = xlsx.read_sheet(sheet, name, COLUMNS, problems, MAX_ROWS, header_row=_header_row(sheet))
     except xlsx.FileRefused:
         raise
     except Exception:
@@ -245,6 +247,16 @@ def read_upload(data: bytes, filename: str, unit: Unit) -> ImportPlan:
         return plan
     _validate(records, plan)
     return plan
+
+
+def _header_row(sheet) -> int:
+    """The row of column names: the first of the top rows naming three standard columns, else row 1."""
+    known = {c.header for c in COLUMNS}
+    sheet.reset_dimensions()
+    for number, values in enumerate(sheet.iter_rows(max_row=HEADER_SEARCH_ROWS, values_only=True), start=1):
+        if sum(xlsx.header_text(value) in known for value in values) >= 3:
+            return number
+    return 1
 
 
 class _People:
@@ -378,5 +390,5 @@ def apply(plan: ImportPlan, actor, campaign, source: str = "") -> list[LedgerIte
     details = {"unit_id": plan.unit.id, "campaign_id": campaign.id, "codes": [item.code for item in items]}
     if source:
         details["file"] = source
-    audit.record("ledger.imported", None, f"导入问题台账：{plan.unit.name} {len(items)} 条", **details)
+    audit.record("ledger.imported", None, f"导入问题台账：{plan.unit.name} {len(items)} 条", actor=actor, **details)
     return items

@@ -369,6 +369,23 @@ def test_padded_names_and_columns_in_another_order_are_read(world):
     assert plan.rows[0].fields["owner_id"] == world["staff"].id
 
 
+def test_title_rows_above_the_column_names_are_skipped(world):
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["办公室作风问题整改台账"])
+    sheet.append(["填报单位：办公室", None, None, None, None, None, None, None, None, None, "填报日期：2026年11月"])
+    sheet.append([h if h != "问题描述" else "问题\n描述" for h in HEADER])
+    sheet.append([good_row(world)[h] for h in HEADER])
+    sheet.append([good_row(world, 问题来源="自查")[h] for h in HEADER])
+    out = BytesIO()
+    book.save(out)
+    plan = excel.read_upload(out.getvalue(), "台账.xlsx", world["office"])
+    assert [str(p) for p in plan.problems] == [
+        f"Sheet 第 5 行「问题来源」：“自查”不是有效的问题来源，可选：{SOURCES}。"
+    ]
+    assert [r.row for r in plan.rows] == [4]
+
+
 def test_every_problem_of_every_row_is_reported(world):
     problems = problems_of(world, good_row(world), good_row(world, 问题来源="自查", 责任人="赵六"), (),
                            good_row(world, 整改时限="下月"))
