@@ -5,3 +5,8 @@ from app.org.models import Unit, User, portfolio  # noqa: F401
 from app.ledger.models import (  # noqa: F401
     Dispatch, DispatchTarget, Evidence, ExtensionRequest, LedgerCounter, LedgerEvent, LedgerItem,
 )
+from app.checklists.models import (  # noqa: F401
+    ChecklistItem, ChecklistSection, ChecklistTemplate, ChecklistTemplateUnit, SelfInspection,
+    SelfInspectionAnswer, SelfInspectionEvent,
+)
+from app.commitments.models import LetterTemplate, Signature  # noqa: F401

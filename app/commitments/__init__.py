@@ -1,0 +1,1 @@
+"""Commitment letters (承诺书): templates, signing, printing, progress."""
