@@ -1,0 +1,1 @@
+"""表彰: commendations and recommendations for promotion."""

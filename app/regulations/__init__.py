@@ -1,0 +1,1 @@
+"""制度建设: the register of rules."""

@@ -1,0 +1,1 @@
+"""学习教育 and 警示教育: sessions, attendance, the reading list, reflections."""

@@ -1,0 +1,203 @@
+"""学习教育 and 警示教育: sessions with attendance, a reading list with 已阅, reflections (学习心得)."""
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.database import UTCDateTime, utcnow
+from app.extensions import db
+from app.ledger.models import Labelled
+from app.org.models import Unit, User
+
+
+class SessionKind(Labelled):
+    CENTRAL = "central"
+    GROUP = "group"
+    EXCHANGE = "exchange"
+    PARTY = "party"
+    WARNING_FILM = "warning_film"
+
+
+SessionKind.LABELS = {
+    SessionKind.CENTRAL: "集中学习", SessionKind.GROUP: "分组讨论", SessionKind.EXCHANGE: "交流发言",
+    SessionKind.PARTY: "三会一课", SessionKind.WARNING_FILM: "观看警示教育片",
+}
+
+
+class StudySession(db.Model):
+    """A study or warning-education session people must attend."""
+
+    __tablename__ = "study_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(100), default="")
+    # People sign themselves in only between these two moments.
+    signin_opens_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    signin_closes_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who must attend: rank levels (comma-separated; empty = all) and units (none = every unit).
+    target_ranks: Mapped[str] = mapped_column(String(100), default="")
+    materials: Mapped[str] = mapped_column(Text, default="")  # text and links, one per line
+    organiser_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    organiser_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    organiser: Mapped[User] = relationship(foreign_keys=[organiser_id])
+    organiser_unit: Mapped[Unit] = relationship(foreign_keys=[organiser_unit_id])
+    target_units: Mapped[list[Unit]] = relationship(secondary="study_session_unit")
+    speakers: Mapped[list["SessionSpeaker"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.id"
+    )
+
+    @property
+    def kind_label(self) -> str:
+        return SessionKind(self.kind).label
+
+    @property
+    def rank_list(self) -> list[str]:
+        return [rank for rank in self.target_ranks.split(",") if rank]
+
+
+class StudySessionUnit(db.Model):
+    __tablename__ = "study_session_unit"
+
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id", ondelete="CASCADE"), primary_key=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id", ondelete="CASCADE"), primary_key=True)
+
+
+class SessionSpeaker(db.Model):
+    """A 交流发言 speaker and their topic."""
+
+    __tablename__ = "session_speaker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    topic: Mapped[str] = mapped_column(String(200), default="")
+
+    session: Mapped[StudySession] = relationship(back_populates="speakers")
+    user: Mapped[User] = relationship()
+
+
+class AttendanceStatus(Labelled):
+    PRESENT = "present"
+    LEAVE = "leave"
+    ABSENT = "absent"
+
+
+AttendanceStatus.LABELS = {
+    AttendanceStatus.PRESENT: "出席", AttendanceStatus.LEAVE: "请假", AttendanceStatus.ABSENT: "缺席",
+}
+
+
+class Attendance(db.Model):
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(String(200), default="")
+    signed_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # set when people sign in themselves
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[StudySession] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+    @property
+    def status_label(self) -> str:
+        return AttendanceStatus(self.status).label
+
+
+class ReadingKind(Labelled):
+    WARNING_CASE = "warning_case"
+    MATERIAL = "material"
+
+
+ReadingKind.LABELS = {ReadingKind.WARNING_CASE: "警示教育书录", ReadingKind.MATERIAL: "学习资料"}
+
+
+class Reading(db.Model):
+    """Something people must read: a warning case (警示教育书录) or a study material."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    link: Mapped[str] = mapped_column(String(500), default="")
+    target_ranks: Mapped[str] = mapped_column(String(100), default="")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    sort_order: Mapped[int] = mapped_column(Integer, default=0)
+    created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    @property
+    def kind_label(self) -> str:
+        return ReadingKind(self.kind).label
+
+    @property
+    def rank_list(self) -> list[str]:
+        return [rank for rank in self.target_ranks.split(",") if rank]
+
+
+class ReadingAck(db.Model):
+    """已阅: who read what, when."""
+
+    __tablename__ = "reading_ack"
+    __table_args__ = (UniqueConstraint("reading_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reading_id: Mapped[int] = mapped_column(ForeignKey("reading.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    read_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ReflectionState(Labelled):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PASSED = "passed"
+
+
+ReflectionState.LABELS = {
+    ReflectionState.DRAFT: "草稿", ReflectionState.SUBMITTED: "待审阅", ReflectionState.RETURNED: "退回修改",
+    ReflectionState.PASSED: "合格",
+}
+
+
+class Reflection(db.Model):
+    """学习心得, for a session or for the campaign as a whole; the unit head reviews it."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    campaign_id: Mapped[int] = mapped_column(ForeignKey("campaign.id"), index=True)
+    session_id: Mapped[int | None] = mapped_column(ForeignKey("study_session.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    body: Mapped[str] = mapped_column(Text, default="")
+    state: Mapped[str] = mapped_column(String(20), default=ReflectionState.DRAFT, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    review_comment: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    session: Mapped[StudySession | None] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+    unit: Mapped[Unit] = relationship()
+    reviewed_by: Mapped[User | None] = relationship(foreign_keys=[reviewed_by_id])
+
+    @property
+    def state_label(self) -> str:
+        return ReflectionState(self.state).label
