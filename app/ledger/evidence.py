@@ -4,6 +4,9 @@ A file is accepted only when its extension is on the list AND its first bytes ar
 of file starts with (an HTML page renamed to .pdf is refused); Office files are also opened as
 zip archives and refused if they would unpack to far more than they weigh (zip bombs). Files are
 stored outside static/ under random names and served only through an authorised view.
+
+Other areas reuse the checks and the storage for their own files (a narrower list of kinds, a
+folder of their own under UPLOAD_DIR): e.g. the register of rules keeps its documents in "rules".
 """
 import hashlib
 import os
@@ -56,11 +59,12 @@ def _clean_name(filename: str) -> str:
     return name[:200] or "附件"
 
 
-def check(upload: FileStorage) -> CheckedFile:
+def check(upload: FileStorage, allowed: tuple[str, ...] | None = None, allowed_label: str = ALLOWED_LABEL) -> CheckedFile:
+    """The upload read and checked; `allowed` narrows KINDS to some extensions (named by allowed_label)."""
     name = _clean_name(upload.filename or "")
     extension = name.rsplit(".", 1)[-1].lower() if "." in name else ""
-    if extension not in KINDS:
-        raise EvidenceRefused(f"「{name}」的文件类型不允许上传。允许的类型：{ALLOWED_LABEL}。")
+    if extension not in KINDS or (allowed is not None and extension not in allowed):
+        raise EvidenceRefused(f"「{name}」的文件类型不允许上传。允许的类型：{allowed_label}。")
     data = upload.stream.read(MAX_FILE_BYTES + 1)
     if len(data) > MAX_FILE_BYTES:
         raise EvidenceRefused(f"「{name}」超过 {MAX_FILE_BYTES // 1024 // 1024} MB，请压缩后上传。")
@@ -91,33 +95,46 @@ def _check_office_zip(name: str, data: bytes) -> None:
         raise EvidenceRefused(f"「{name}」解压后异常巨大（疑似压缩炸弹），已拒绝。")
 
 
-def evidence_dir() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"]) / "evidence"
+def evidence_dir(folder: str = "evidence") -> Path:
+    return Path(current_app.config["UPLOAD_DIR"]) / folder
+
+
+def stored_path(stored_name: str, folder: str = "evidence") -> Path:
+    return evidence_dir(folder) / stored_name[:2] / stored_name
+
+
+def save(checked: CheckedFile, folder: str = "evidence") -> tuple[str, str]:
+    """Write the file under a random name in UPLOAD_DIR/<folder>; returns (stored name, sha256)."""
+    stored_name = secrets.token_hex(16)
+    path = stored_path(stored_name, folder)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "xb") as out:  # "x": never overwrite
+        out.write(checked.data)
+    return stored_name, hashlib.sha256(checked.data).hexdigest()
+
+
+def remove(stored_name: str, folder: str = "evidence") -> None:
+    """Remove a stored file whose database record was rolled back."""
+    try:
+        os.remove(stored_path(stored_name, folder))
+    except OSError:
+        pass
 
 
 def store(checked: CheckedFile, item, event, uploader) -> Evidence:
     """Write the file under a random name and return its (unsaved) record."""
-    stored_name = secrets.token_hex(16)
-    folder = evidence_dir() / stored_name[:2]
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / stored_name
-    with open(path, "xb") as out:  # "x": never overwrite
-        out.write(checked.data)
+    stored_name, sha256 = save(checked)
     return Evidence(
         item=item, event=event, original_name=checked.original_name, stored_name=stored_name,
-        content_type=checked.content_type, size=len(checked.data),
-        sha256=hashlib.sha256(checked.data).hexdigest(), uploaded_by_id=uploader.id,
+        content_type=checked.content_type, size=len(checked.data), sha256=sha256, uploaded_by_id=uploader.id,
     )
 
 
 def path_of(evidence: Evidence) -> Path:
-    return evidence_dir() / evidence.stored_name[:2] / evidence.stored_name
+    return stored_path(evidence.stored_name)
 
 
 def discard(records) -> None:
     """Remove stored files whose database records were rolled back."""
     for record in records:
-        try:
-            os.remove(path_of(record))
-        except OSError:
-            pass
+        remove(record.stored_name)
