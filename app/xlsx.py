@@ -244,9 +244,9 @@ def content_disposition(filename: str, ascii_fallback: str) -> str:
 
 # -- Writing a large table as a stream ---------------------------------------------------------
 # openpyxl's write-only mode spends ~0.3 ms a cell serialising XML (3–7 s for 10,000 ledger rows
-# here), so a table is written straight into the zip member instead: one sheet, a styled and
-# frozen header row, inline strings, fixed styles. Formatting beyond that belongs in templates
-# built with openpyxl, which are small.
+# here), so a table is written straight into the zip member instead: one sheet a table (a
+# workbook may hold a few), a styled and frozen header row, inline strings, fixed styles.
+# Formatting beyond that belongs in templates built with openpyxl, which are small.
 
 # A cell beginning with one of these is a formula to Excel, WPS and LibreOffice once typed (or
 # once the file passes through CSV): such text is stored as text with Excel's quote prefix, so it
@@ -294,33 +294,48 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Override PartName="/xl/workbook.xml"'
-    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
-    '<Override PartName="/xl/worksheets/sheet1.xml"'
-    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
-    '<Override PartName="/xl/styles.xml"'
-    ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
-    '</Types>'
-)
+
+
+def _content_types(sheets: int) -> str:
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        + "".join(
+            f'<Override PartName="/xl/worksheets/sheet{n}.xml"'
+            ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        + '<Override PartName="/xl/styles.xml"'
+        ' ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+        '</Types>'
+    )
+
+
 _ROOT_RELS = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
     '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"'
     ' Target="xl/workbook.xml"/></Relationships>'
 )
-_WORKBOOK_RELS = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"'
-    ' Target="worksheets/sheet1.xml"/>'
-    '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles"'
-    ' Target="styles.xml"/></Relationships>'
-)
+
+
+def _workbook_rels(sheets: int) -> str:
+    """Sheet n is rId<n>; the styles come after them."""
+    return (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + "".join(
+            f'<Relationship Id="rId{n}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+            f'worksheet" Target="worksheets/sheet{n}.xml"/>'
+            for n in range(1, sheets + 1)
+        )
+        + f'<Relationship Id="rId{sheets + 1}" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>'
+    )
 
 
 def _text_cell(ref: str, text: str, wrap: bool) -> str:
@@ -357,64 +372,82 @@ def write_table(file, title: str, columns, rows) -> int:
     """Write one sheet named `title` to `file` (a seekable binary file): the columns' headers in a
     bold, filled, frozen first row with an auto filter, then `rows` (tuples of str, int, date or
     None, in the columns' order) as they come. Returns the number of data rows written."""
-    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
-    last = letters[-1]
-    count = 0
+    return write_sheets(file, [(title, columns, rows)])[0]
+
+
+def write_sheets(file, sheets) -> list[int]:
+    """Like write_table, for several sheets in one workbook: `sheets` is a list of
+    (title, columns, rows). Returns the number of data rows written to each."""
+    counts = []
     with zipfile.ZipFile(file, "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("[Content_Types].xml", _content_types(len(sheets)))
         archive.writestr("_rels/.rels", _ROOT_RELS)
-        archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+        archive.writestr("xl/_rels/workbook.xml.rels", _workbook_rels(len(sheets)))
         archive.writestr("xl/styles.xml", _STYLES)
-        with archive.open("xl/worksheets/sheet1.xml", "w", force_zip64=True) as sheet:
-            cols = "".join(
-                f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>' for i, c in enumerate(columns, 1)
+        for number, (_title, columns, rows) in enumerate(sheets, start=1):
+            with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as sheet:
+                counts.append(_write_sheet(sheet, columns, rows, active=number == 1))
+        entries, names = [], []
+        for index, ((title, columns, _rows), count) in enumerate(zip(sheets, counts)):
+            last = get_column_letter(len(columns))
+            quoted = escape("'" + title.replace("'", "''") + "'")
+            entries.append(f'<sheet name={quoteattr(title)} sheetId="{index + 1}" r:id="rId{index + 1}"/>')
+            names.append(
+                f'<definedName name="_xlnm._FilterDatabase" localSheetId="{index}" hidden="1">'
+                f'{quoted}!$A$1:${last}${count + 1}</definedName>'
+                f'<definedName name="_xlnm.Print_Titles" localSheetId="{index}">{quoted}!$1:$1</definedName>'
             )
-            header = "".join(
-                f'<c r="{letter}1" s="{STYLE_HEADER}" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
-                for letter, c in zip(letters, columns)
-            )
-            sheet.write((
-                '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-                '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
-                ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-                '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
-                '<sheetViews><sheetView workbookViewId="0">'
-                '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
-                '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
-                '<sheetFormatPr defaultRowHeight="15"/>'
-                f'<cols>{cols}</cols><sheetData><row r="1">{header}</row>'
-            ).encode())
-            wraps = [c.wrap for c in columns]
-            batch: list[str] = []
-            for count, values in enumerate(rows, start=1):
-                number = count + 1
-                cells = "".join(
-                    _cell(f"{letter}{number}", value, wrap)
-                    for letter, value, wrap in zip(letters, values, wraps)
-                    if value is not None and value != ""
-                )
-                batch.append(f'<row r="{number}">{cells}</row>')
-                if len(batch) == BATCH_ROWS:
-                    sheet.write("".join(batch).encode())
-                    batch = []
-            sheet.write("".join(batch).encode())
-            sheet.write((
-                f'</sheetData><autoFilter ref="A1:{last}{count + 1}"/>'
-                '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
-                '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
-                '</worksheet>'
-            ).encode())
-        quoted = "'" + title.replace("'", "''") + "'"
         archive.writestr("xl/workbook.xml", (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
             ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
-            '<bookViews><workbookView/></bookViews>'
-            f'<sheets><sheet name={quoteattr(title)} sheetId="1" r:id="rId1"/></sheets>'
-            '<definedNames>'
-            f'<definedName name="_xlnm._FilterDatabase" localSheetId="0" hidden="1">'
-            f'{escape(quoted)}!$A$1:${last}${count + 1}</definedName>'
-            f'<definedName name="_xlnm.Print_Titles" localSheetId="0">{escape(quoted)}!$1:$1</definedName>'
-            '</definedNames></workbook>'
+            f'<bookViews><workbookView/></bookViews><sheets>{"".join(entries)}</sheets>'
+            f'<definedNames>{"".join(names)}</definedNames></workbook>'
         ))
+    return counts
+
+
+def _write_sheet(sheet, columns, rows, active: bool) -> int:
+    letters = [get_column_letter(i) for i in range(1, len(columns) + 1)]
+    last = letters[-1]
+    count = 0
+    cols = "".join(
+        f'<col min="{i}" max="{i}" width="{c.width}" customWidth="1"/>' for i, c in enumerate(columns, 1)
+    )
+    header = "".join(
+        f'<c r="{letter}1" s="{STYLE_HEADER}" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
+        for letter, c in zip(letters, columns)
+    )
+    selected = ' tabSelected="1"' if active else ""
+    sheet.write((
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
+        ' xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheetPr><pageSetUpPr fitToPage="1"/></sheetPr>'
+        f'<sheetViews><sheetView{selected} workbookViewId="0">'
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        '<sheetFormatPr defaultRowHeight="15"/>'
+        f'<cols>{cols}</cols><sheetData><row r="1">{header}</row>'
+    ).encode())
+    wraps = [c.wrap for c in columns]
+    batch: list[str] = []
+    for count, values in enumerate(rows, start=1):
+        number = count + 1
+        cells = "".join(
+            _cell(f"{letter}{number}", value, wrap)
+            for letter, value, wrap in zip(letters, values, wraps)
+            if value is not None and value != ""
+        )
+        batch.append(f'<row r="{number}">{cells}</row>')
+        if len(batch) == BATCH_ROWS:
+            sheet.write("".join(batch).encode())
+            batch = []
+    sheet.write("".join(batch).encode())
+    sheet.write((
+        f'</sheetData><autoFilter ref="A1:{last}{count + 1}"/>'
+        '<pageMargins left="0.4" right="0.4" top="0.6" bottom="0.6" header="0.3" footer="0.3"/>'
+        '<pageSetup paperSize="9" orientation="landscape" fitToWidth="1" fitToHeight="0"/>'
+        '</worksheet>'
+    ).encode())
     return count
