@@ -281,3 +281,34 @@ def _zero_report(user, target=None) -> bool:
 
 # A problem that turns up after a unit's 零报告: 专项办 files it against the dispatch all the same.
 rule("dispatch.correct_zero_report")(_is(Role.ADMIN))
+
+
+# -- Commitment letters (承诺书) ---------------------------------------------------------------
+rule("letter.manage")(_is(Role.ADMIN))
+# Everyone signs their own letter; which letters ask whom is the service's rule (target ranks).
+rule("letter.sign")(lambda user, _obj=None: True)
+
+
+@rule("signature.view")
+def _view_signature(user, signature) -> bool:
+    """A signed letter: the signer, the head of the unit it was signed in, a leader with that unit
+    in the portfolio, 专项办 and 督查."""
+    return (signature.user_id == user.id or sees_all_units(user) or _heads(user, signature.unit_id)
+            or _leads(user, signature.unit_id))
+
+
+@rule("letter.progress")
+def _letter_progress(user, unit=None) -> bool:
+    """Who has signed: unit heads for their unit, leaders for their portfolio, 专项办 and 督查 for all.
+
+    Without a unit: whether the person follows any unit's progress at all (the menu, the page).
+    """
+    if user.role == Role.STAFF:
+        return False
+    return unit is None or sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
+
+
+@rule("letter.print_unit")
+def _print_unit_letters(user, unit) -> bool:
+    """All of a unit's signed letters in one document, for the paper file."""
+    return sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)

@@ -39,6 +39,8 @@ def _url_args(rule, world):
         "evidence_id": 1,
         "dispatch_id": world["dispatch"].id,
         "target_id": world["dispatch"].targets[0].id,
+        "template_id": 1,  # commitment letters: none in this world, the views answer 404
+        "signature_id": 1,
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"add a value for {missing} (route {rule.rule}) to tests/test_policy.py"
