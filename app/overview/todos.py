@@ -6,6 +6,7 @@ from sqlalchemy import case, func, select
 
 from app import policy
 from app.campaigns.models import current_campaign
+from app.commitments.queries import letter_todos
 from app.extensions import db
 from app.ledger.models import Dispatch, DispatchTarget, ExtensionRequest, ExtensionState, LedgerItem, State
 from app.org.models import Role, Unit, User
@@ -32,6 +33,7 @@ def todos_for(user) -> list[Todo]:
             todos.append(Todo("为以下单位指定股室负责人：" + "、".join(headless), url_for("admin.units"),
                               count=len(headless)))
     todos.extend(_ledger_todos(user))
+    todos.extend(_letter_todos(user))
     if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
         unanswered, overdue = _unanswered_dispatches(user.unit_id)
         if unanswered:
@@ -101,4 +103,21 @@ def _ledger_todos(user) -> list[Todo]:
         todos.append(Todo("待我销号的问题", url_for("ledger.index", state=State.SIGN_OFF), count=to_sign))
     if extensions:
         todos.append(Todo("待我审批的延期申请", url_for("ledger.index", extension=1), count=extensions))
+    return todos
+
+
+def _letter_todos(user) -> list[Todo]:
+    """承诺书 to sign; for a unit head, how many of the unit have not signed yet (one query)."""
+    campaign = current_campaign()
+    heads_unit = user.role == Role.UNIT_HEAD
+    todos = []
+    for letter in letter_todos(user, campaign.id if campaign else None, count_unit=heads_unit):
+        overdue = letter.due_on is not None and letter.due_on < today()
+        if letter.must_sign:
+            due = f"（截止 {letter.due_on:%Y-%m-%d}）" if letter.due_on else ""
+            todos.append(Todo(f"阅读并签署《{letter.title}》{due}", url_for("commitments.index"), urgent=overdue))
+        if letter.unit_unsigned:
+            todos.append(Todo(f"本单位尚未签署《{letter.title}》的人员", url_for(
+                "commitments.progress", letter=letter.template_id, unit=user.unit_id, status="unsigned",
+                _anchor="names"), count=letter.unit_unsigned, urgent=overdue))
     return todos
