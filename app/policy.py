@@ -312,3 +312,74 @@ def _letter_progress(user, unit=None) -> bool:
 def _print_unit_letters(user, unit) -> bool:
     """All of a unit's signed letters in one document, for the paper file."""
     return sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
+
+
+# -- Self-inspection checklists (自查清单) -----------------------------------------------------
+rule("checklist.manage")(_is(Role.ADMIN))
+rule("checklist.list")(lambda user, _obj=None: True)  # 自查清单: one's own 自查表 (maybe none)
+
+
+@rule("checklist.start")
+def _start_inspection(user, template) -> bool:
+    """Begin a 自查表: those the checklist asks (its target ranks and units)."""
+    from app.checklists.queries import applies_to
+
+    return applies_to(template, user)
+
+
+@rule("checklist.fill")
+def _fill_inspection(user, inspection) -> bool:
+    """Only the author writes in a 自查表."""
+    return inspection.user_id == user.id
+
+
+@rule("checklist.view")
+def _view_inspection(user, inspection) -> bool:
+    """The author, the head of the unit it was filed in, a leader with that unit in the portfolio,
+    专项办 and 督查."""
+    return (inspection.user_id == user.id or sees_all_units(user) or _heads(user, inspection.unit_id)
+            or _leads(user, inspection.unit_id))
+
+
+@rule("checklist.review")
+def _review_inspection(user, inspection=None) -> bool:
+    """通过 / 退回: the unit head reviews the unit's 自查表; a unit head's own is reviewed by the
+    leader in charge of the unit (nobody reviews their own); 专项办 reviews any other, which covers
+    the bureau's own people (班子成员, 督查) and units without a head.
+
+    Without a 自查表: whether the person reviews any at all (the menu, the review list).
+    """
+    if inspection is None:
+        return user.role in (Role.ADMIN, Role.UNIT_HEAD, Role.LEADER)
+    if inspection.user_id == user.id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if inspection.user.role == Role.UNIT_HEAD:
+        return _leads(user, inspection.unit_id)
+    return _heads(user, inspection.unit_id)
+
+
+def checklist_review_scope(user):
+    """SQL condition on SelfInspection joined with its author (User): the same rule as
+    checklist.review, for the to-do count."""
+    from app.checklists.models import SelfInspection
+    from app.org.models import User
+
+    others = SelfInspection.user_id != user.id
+    if user.role == Role.ADMIN:
+        return others
+    if user.role == Role.UNIT_HEAD:
+        return and_(others, SelfInspection.unit_id == user.unit_id, User.role != Role.UNIT_HEAD)
+    if user.role == Role.LEADER and user.portfolio_unit_ids:
+        return and_(others, SelfInspection.unit_id.in_(user.portfolio_unit_ids), User.role == Role.UNIT_HEAD)
+    return false()
+
+
+@rule("checklist.progress")
+def _checklist_progress(user, unit=None) -> bool:
+    """Who has filled and who has been passed: unit heads for their unit, leaders for their
+    portfolio, 专项办 and 督查 for every unit. Without a unit: whether the person follows any."""
+    if user.role == Role.STAFF:
+        return False
+    return unit is None or sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
 from app.ledger.models import Labelled
-from app.org.models import Unit, User
+from app.org.models import Rank, Unit, User
 
 
 class TemplateStatus(Labelled):
@@ -55,6 +55,19 @@ class ChecklistTemplate(db.Model):
     @property
     def rank_list(self) -> list[str]:
         return [rank for rank in self.target_ranks.split(",") if rank]
+
+    @property
+    def rank_labels(self) -> list[str]:
+        return [Rank(rank).label for rank in self.rank_list]
+
+    @property
+    def label(self) -> str:
+        """The title with its version, as lists and the history name it."""
+        return f"{self.title}（第{self.version}版）"
+
+    @property
+    def item_count(self) -> int:
+        return sum(len(section.items) for section in self.sections)
 
 
 class ChecklistTemplateUnit(db.Model):
@@ -162,6 +175,24 @@ class SelfInspectionAnswer(db.Model):
     inspection: Mapped[SelfInspection] = relationship(back_populates="answers")
     item: Mapped[ChecklistItem] = relationship()
 
+    @property
+    def locked(self) -> bool:
+        """Once in the ledger, a problem is followed up there: the answer is no longer edited."""
+        return self.ledger_item_id is not None
+
+
+class InspectionEventKind(Labelled):
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+    PASSED = "passed"
+    MOVED = "moved"
+
+
+InspectionEventKind.LABELS = {
+    InspectionEventKind.SUBMITTED: "提交", InspectionEventKind.RETURNED: "退回",
+    InspectionEventKind.PASSED: "审核通过", InspectionEventKind.MOVED: "转到新版本清单",
+}
+
 
 class SelfInspectionEvent(db.Model):
     """History of a 自查表: submitted, returned (with the reason), passed."""
@@ -177,3 +208,7 @@ class SelfInspectionEvent(db.Model):
 
     inspection: Mapped[SelfInspection] = relationship(back_populates="events")
     actor: Mapped[User] = relationship()
+
+    @property
+    def kind_label(self) -> str:
+        return InspectionEventKind(self.kind).label
