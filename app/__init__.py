@@ -57,9 +57,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, campaigns, commitments, ledger, overview
+    from app import admin, auth, campaigns, commitments, ledger, overview, study
 
-    for module in (auth, overview, ledger, commitments, campaigns, admin):
+    for module in (auth, overview, ledger, study, commitments, campaigns, admin):
         app.register_blueprint(module.bp)
 
 

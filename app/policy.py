@@ -314,6 +314,151 @@ def _print_unit_letters(user, unit) -> bool:
     return sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
 
 
+# -- Study and warning education (学习教育, 警示教育) ------------------------------------------------
+# Everyone studies: sees the sessions of their unit and those they must attend, signs in, reads the
+# list, writes reflections. Unit heads schedule their own unit's sessions and record attendance;
+# 专项办 schedules for any units and keeps the reading list. Rates: as for letters and checklists.
+rule("study.view")(lambda user, _obj=None: True)
+rule("reflection.write")(lambda user, _obj=None: True)
+rule("reading.manage")(_is(Role.ADMIN))
+
+
+@rule("study.schedule")
+def _schedule_session(user, unit=None) -> bool:
+    """Unit heads for their own unit; 专项办 for any units. Without a unit: whether at all."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.UNIT_HEAD and (unit is None or unit.id == user.unit_id)
+
+
+@rule("study.view_session")
+def _view_session(user, session) -> bool:
+    """A session of a unit one may see (organiser or target), one for every unit, or one asking me."""
+    from app.study.queries import must_attend
+
+    scope = visible_unit_ids(user)
+    if scope is None or session.organiser_unit_id in scope or not session.target_units:
+        return True
+    return any(unit.id in scope for unit in session.target_units) or must_attend(session, user)
+
+
+def study_session_scope(user):
+    """SQL condition on StudySession: the same rule as study.view_session, for lists."""
+    from app.org.models import Unit
+    from app.study.models import StudySession
+    from app.study.queries import sessions_for_person
+
+    scope = visible_unit_ids(user)
+    if scope is None:
+        return true()
+    units = list(scope)
+    return or_(
+        StudySession.organiser_unit_id.in_(units), ~StudySession.target_units.any(),
+        StudySession.target_units.any(Unit.id.in_(units)), sessions_for_person(user),
+    )
+
+
+def _session_involves(session, unit_id: int) -> bool:
+    return not session.target_units or any(unit.id == unit_id for unit in session.target_units)
+
+
+@rule("study.manage_session")
+def _manage_session(user, session) -> bool:
+    """Edit, record speakers: 专项办, or the unit head of a session of their unit alone."""
+    if user.role == Role.ADMIN:
+        return True
+    return (_heads(user, session.organiser_unit_id)
+            and [unit.id for unit in session.target_units] == [session.organiser_unit_id])
+
+
+@rule("study.record_attendance")
+def _record_attendance(user, session) -> bool:
+    """考勤登记: 专项办 for everyone; a unit head for their own people, in any session that asks them."""
+    return user.role == Role.ADMIN or (user.role == Role.UNIT_HEAD and _session_involves(session, user.unit_id))
+
+
+@rule("study.view_attendance")
+def _view_attendance(user, session) -> bool:
+    """The attendance sheet, read: 专项办 and 督查; unit heads and leaders for their units' people."""
+    if sees_all_units(user):
+        return True
+    if user.role == Role.UNIT_HEAD:
+        return _session_involves(session, user.unit_id)
+    if user.role == Role.LEADER:
+        return any(_session_involves(session, unit_id) for unit_id in user.portfolio_unit_ids)
+    return False
+
+
+@rule("study.sign_in")
+def _sign_in(user, session) -> bool:
+    """People sign themselves in to the sessions they must attend (the time window is the service's)."""
+    from app.study.queries import must_attend
+
+    return must_attend(session, user)
+
+
+@rule("reading.read")
+def _read(user, reading) -> bool:
+    """已阅: those the item asks (by rank level)."""
+    from app.study.queries import must_read
+
+    return must_read(reading, user)
+
+
+@rule("study.rates")
+def _study_rates(user, unit=None) -> bool:
+    """出勤率 and 阅读率: unit heads for their unit, leaders for their portfolio, 专项办 and 督查 for
+    every unit. Without a unit: whether the person follows any unit's figures at all."""
+    if user.role == Role.STAFF:
+        return False
+    return unit is None or sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
+
+
+@rule("reflection.edit")
+def _edit_reflection(user, reflection) -> bool:
+    """Only the author writes in a reflection (the service says in which states)."""
+    return reflection.user_id == user.id
+
+
+@rule("reflection.view")
+def _view_reflection(user, reflection) -> bool:
+    return (reflection.user_id == user.id or sees_all_units(user) or _heads(user, reflection.unit_id)
+            or _leads(user, reflection.unit_id))
+
+
+@rule("reflection.review")
+def _review_reflection(user, reflection=None) -> bool:
+    """合格 / 退回修改: the unit head reviews the unit's reflections; a unit head's own is reviewed
+    by the leader in charge of the unit (nobody reviews their own); 专项办 reviews any other.
+
+    Without a reflection: whether the person reviews any at all (the menu, the review list).
+    """
+    if reflection is None:
+        return user.role in (Role.ADMIN, Role.UNIT_HEAD, Role.LEADER)
+    if reflection.user_id == user.id:
+        return False
+    if user.role == Role.ADMIN:
+        return True
+    if reflection.user.role == Role.UNIT_HEAD:
+        return _leads(user, reflection.unit_id)
+    return _heads(user, reflection.unit_id)
+
+
+def reflection_review_scope(user):
+    """SQL condition on Reflection joined with its author (User): the same rule as reflection.review."""
+    from app.org.models import User
+    from app.study.models import Reflection
+
+    others = Reflection.user_id != user.id
+    if user.role == Role.ADMIN:
+        return others
+    if user.role == Role.UNIT_HEAD:
+        return and_(others, Reflection.unit_id == user.unit_id, User.role != Role.UNIT_HEAD)
+    if user.role == Role.LEADER and user.portfolio_unit_ids:
+        return and_(others, Reflection.unit_id.in_(user.portfolio_unit_ids), User.role == Role.UNIT_HEAD)
+    return false()
+
+
 # -- Self-inspection checklists (自查清单) -----------------------------------------------------
 rule("checklist.manage")(_is(Role.ADMIN))
 rule("checklist.list")(lambda user, _obj=None: True)  # 自查清单: one's own 自查表 (maybe none)

@@ -41,6 +41,10 @@ def _url_args(rule, world):
         "target_id": world["dispatch"].targets[0].id,
         "template_id": 1,  # commitment letters: none in this world, the views answer 404
         "signature_id": 1,
+        "session_id": 1,  # study: none in this world (tests/study/test_permissions.py crawls with records)
+        "speaker_id": 1,
+        "reading_id": 1,
+        "reflection_id": 1,
     }
     missing = set(rule.arguments) - set(known)
     assert not missing, f"add a value for {missing} (route {rule.rule}) to tests/test_policy.py"

@@ -32,6 +32,7 @@ def todos_for(user) -> list[Todo]:
         if headless:
             todos.append(Todo("为以下单位指定股室负责人：" + "、".join(headless), url_for("admin.units"),
                               count=len(headless)))
+    todos.extend(_study_todos(user))
     todos.extend(_ledger_todos(user))
     todos.extend(_letter_todos(user))
     if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
@@ -120,4 +121,37 @@ def _letter_todos(user) -> list[Todo]:
             todos.append(Todo(f"本单位尚未签署《{letter.title}》的人员", url_for(
                 "commitments.progress", letter=letter.template_id, unit=user.unit_id, status="unsigned",
                 _anchor="names"), count=letter.unit_unsigned, urgent=overdue))
+    return todos
+
+
+def _study_todos(user) -> list[Todo]:
+    """学习教育: sessions to sign in to (open now) or coming, readings to read, reflections to
+    write, finish or fix; for reviewers, those waiting (three queries)."""
+    from datetime import timedelta
+
+    from app.database import utcnow
+    from app.study.queries import todo_counts
+
+    campaign = current_campaign()
+    if campaign is None:
+        return []
+    now = utcnow()
+    counts = todo_counts(user, campaign.id, now, now + timedelta(days=7))
+    todos = []
+    if counts.signin_open:
+        todos.append(Todo("学习活动正在签到，请及时签到", url_for("study.index", mine=1), count=counts.signin_open,
+                          urgent=True))
+    if counts.upcoming:
+        todos.append(Todo("7日内需参加的学习活动", url_for("study.index", mine=1), count=counts.upcoming))
+    if counts.unread:
+        todos.append(Todo("学习资料和警示教育书录未阅", url_for("study.readings"), count=counts.unread))
+    if counts.returned:
+        todos.append(Todo("学习心得被退回，请修改后重新提交", url_for("study.reflections"), count=counts.returned,
+                          urgent=True))
+    if counts.drafts:
+        todos.append(Todo("学习心得草稿尚未提交", url_for("study.reflections"), count=counts.drafts))
+    if counts.attended and not counts.reflections:
+        todos.append(Todo("撰写学习心得", url_for("study.write_reflection")))
+    if counts.to_review:
+        todos.append(Todo("待我审阅的学习心得", url_for("study.review_list"), count=counts.to_review))
     return todos

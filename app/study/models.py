@@ -61,6 +61,24 @@ class StudySession(db.Model):
     def rank_list(self) -> list[str]:
         return [rank for rank in self.target_ranks.split(",") if rank]
 
+    def signin_open(self, now: datetime) -> bool:
+        """Whether people may sign themselves in at `now` (the window's ends included)."""
+        return self.signin_opens_at <= now <= self.signin_closes_at
+
+    def stage(self, now: datetime) -> str:
+        """upcoming / signin (window open) / ongoing / ended, for the label shown on lists."""
+        if self.signin_open(now):
+            return "signin"
+        if now < self.starts_at:
+            return "upcoming"
+        return "ongoing" if now <= self.ends_at else "ended"
+
+    def stage_label(self, now: datetime) -> str:
+        return SESSION_STAGES[self.stage(now)]
+
+
+SESSION_STAGES = {"upcoming": "未开始", "signin": "签到中", "ongoing": "进行中", "ended": "已结束"}
+
 
 class StudySessionUnit(db.Model):
     __tablename__ = "study_session_unit"
