@@ -72,6 +72,8 @@ class Config:
     SESSION_COOKIE_SECURE = _env_bool("SESSION_COOKIE_SECURE")
     # The CSRF token lives as long as the session, so a long form still submits after an hour.
     WTF_CSRF_TIME_LIMIT = None
+    # A 自查表 open in the browser saves its draft this often while there are changes (keeping the login alive).
+    CHECKLIST_AUTOSAVE_SECONDS = _env_int("CHECKLIST_AUTOSAVE_SECONDS", 120)
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     # Built-in form messages come from WTForms' own Chinese catalogue (see app.forms.Form).
     WTF_I18N_ENABLED = False

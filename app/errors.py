@@ -18,6 +18,7 @@ MESSAGES = {
     429: ("操作过于频繁", "尝试次数过多，请稍候几分钟再试。"),
     500: ("系统出错", "系统遇到意外错误，已记录。请稍后重试，或联系专项办。"),
 }
+CSRF_MESSAGE = "页面已过期或来源不明（安全令牌失效）。请刷新页面后重新提交。"
 
 
 def render_error(code: int, message: str | None = None):
@@ -29,7 +30,7 @@ def render_error(code: int, message: str | None = None):
 def register(app) -> None:
     @app.errorhandler(CSRFError)
     def csrf_error(error):
-        return render_error(400, "页面已过期或来源不明（安全令牌失效）。请刷新页面后重新提交。")
+        return render_error(400, CSRF_MESSAGE)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -39,6 +39,7 @@ def _url_args(rule, world):
         "evidence_id": 1,
         "dispatch_id": world["dispatch"].id,
         "target_id": world["dispatch"].targets[0].id,
+        "inspection_id": 1,
         "template_id": 1,  # commitment letters: none in this world, the views answer 404
         "signature_id": 1,
         "session_id": 1,  # study: none in this world (tests/study/test_permissions.py crawls with records)

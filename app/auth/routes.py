@@ -86,7 +86,13 @@ def login():
         elif not user.active:
             form.password.errors.append("该账号已停用，请联系专项办。")
         else:
-            session.clear()  # a fresh session at every login
+            # A fresh session at every login, keeping only the CSRF token: a long form left open in
+            # another window (a 自查表 whose login timed out) then still submits after this login.
+            # The token alone grants nothing, and SameSite=Lax keeps other sites from using it.
+            csrf_token = session.get("csrf_token")
+            session.clear()
+            if csrf_token:
+                session["csrf_token"] = csrf_token
             session.permanent = True
             login_user(user)
             user.last_login_at = utcnow()

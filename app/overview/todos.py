@@ -34,6 +34,7 @@ def todos_for(user) -> list[Todo]:
                               count=len(headless)))
     todos.extend(_study_todos(user))
     todos.extend(_ledger_todos(user))
+    todos.extend(_checklist_todos(user))
     todos.extend(_letter_todos(user))
     if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
         unanswered, overdue = _unanswered_dispatches(user.unit_id)
@@ -154,4 +155,29 @@ def _study_todos(user) -> list[Todo]:
         todos.append(Todo("撰写学习心得", url_for("study.write_reflection")))
     if counts.to_review:
         todos.append(Todo("待我审阅的学习心得", url_for("study.review_list"), count=counts.to_review))
+    return todos
+
+
+def _checklist_todos(user) -> list[Todo]:
+    """自查表 to fill, or to fix after a 退回; for reviewers, those waiting for them (two queries)."""
+    from app.checklists import queries
+    from app.checklists.models import InspectionState
+
+    campaign = current_campaign()
+    if campaign is None:
+        return []
+    todos = []
+    for title, template_id, state, due_on in queries.todo_states(user, campaign.id):
+        late = due_on is not None and due_on < today()
+        url = url_for("checklists.fill", template_id=template_id)
+        if state is None or state == InspectionState.DRAFT:
+            due = f"（截止 {due_on:%Y-%m-%d}）" if due_on else ""
+            todos.append(Todo(f"{'继续' if state else ''}填写自查表《{title}》{due}", url, urgent=late))
+        elif state == InspectionState.RETURNED:
+            todos.append(Todo(f"自查表《{title}》被退回，请修改后重新提交", url, urgent=True))
+    if policy.can(user, "checklist.review"):
+        waiting = queries.waiting_count(user, campaign.id)
+        if waiting:
+            todos.append(Todo("待我审核的自查表", url_for("checklists.review", state="mine"),
+                              count=waiting))
     return todos

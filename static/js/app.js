@@ -54,4 +54,95 @@
     }
     box.innerHTML = html;
   }
+
+  /* 自查表 (checklists/fill.html). The details of an item (具体表现, 整改措施, 计划完成日期) show only
+     while 是 is chosen; without JavaScript they are always there. While there are changes, the
+     draft is saved in the background every few minutes, which also keeps the login alive; when
+     the login has ended, the answer brings a fresh CSRF token, so after logging in again in
+     another window the page saves and submits as before. */
+  function hasClass(el, name) {
+    return (' ' + el.className + ' ').indexOf(' ' + name + ' ') >= 0;
+  }
+
+  function showDetails(answer) {
+    var yes = answer.querySelector('input[type=radio][value=yes]');
+    var details = answer.querySelector('.answer-details');
+    if (!yes || !details) { return; }
+    if (yes.checked) { details.classList.remove('collapsed'); } else { details.classList.add('collapsed'); }
+  }
+
+  document.addEventListener('change', function (event) {
+    var el = event.target;
+    if (el.type !== 'radio' || !/^answer-/.test(el.name)) { return; }
+    while (el && el.nodeType === 1 && !(el.tagName === 'LI' && hasClass(el, 'answer'))) { el = el.parentNode; }
+    if (el && el.nodeType === 1) { showDetails(el); }
+  });
+
+  function renewToken(token) {
+    var inputs = document.querySelectorAll('input[name=csrf_token]');
+    for (var i = 0; i < inputs.length; i++) { inputs[i].value = token; }
+    var page = document.getElementById('page');
+    if (page) { page.setAttribute('hx-headers', JSON.stringify({'X-CSRFToken': token})); }
+  }
+
+  function autosave(form) {
+    var url = form.getAttribute('data-autosave-url');
+    if (!url || !window.FormData) { return; }
+    var seconds = parseInt(form.getAttribute('data-autosave-seconds'), 10) || 120;
+    var status = form.querySelector('.autosave-status');
+    var dirty = false, busy = false, stopped = false;
+    function changed() { dirty = true; }
+    form.addEventListener('input', changed);
+    form.addEventListener('change', changed);
+    form.addEventListener('submit', function () { stopped = true; });
+
+    function save() {
+      var xhr = new XMLHttpRequest();
+      var token = form.querySelector('input[name=csrf_token]');
+      dirty = false;
+      busy = true;
+      xhr.open('POST', url, true);
+      xhr.setRequestHeader('X-CSRFToken', token ? token.value : '');
+      xhr.onreadystatechange = function () {
+        if (xhr.readyState !== 4) { return; }
+        busy = false;
+        var version = xhr.getResponseHeader('X-Inspection-Version');
+        var fresh = xhr.getResponseHeader('X-CSRF-Token');
+        if (version && form.elements.version) { form.elements.version.value = version; }
+        if (fresh) { renewToken(fresh); }
+        if (xhr.status === 409) {
+          stopped = true;
+        } else if (xhr.status !== 200) {
+          dirty = true; /* try again next time: after logging in again, say */
+        }
+        if (status) {
+          status.innerHTML = xhr.status ? xhr.responseText :
+            '<span class="autosave-error">网络错误，暂未自动保存，稍后将再次尝试。</span>';
+        }
+      };
+      xhr.send(new FormData(form));
+    }
+
+    var timer = window.setInterval(function () {
+      if (!document.body.contains(form)) { window.clearInterval(timer); return; }
+      if (dirty && !busy && !stopped) { save(); }
+    }, seconds * 1000);
+  }
+
+  function initChecklists(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    var forms = root.querySelectorAll('form.checklist-form');
+    for (var i = 0; i < forms.length; i++) {
+      var form = forms[i];
+      if (form.zfReady) { continue; }
+      form.zfReady = true;
+      form.classList.add('enhanced');
+      var answers = form.querySelectorAll('li.answer');
+      for (var j = 0; j < answers.length; j++) { showDetails(answers[j]); }
+      autosave(form);
+    }
+  }
+
+  document.addEventListener('DOMContentLoaded', function () { initChecklists(document); });
+  document.addEventListener('htmx:load', function (event) { initChecklists(event.target); });
 })();

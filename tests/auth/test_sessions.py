@@ -94,3 +94,16 @@ def test_login_sets_a_fresh_session(app, client, auth):
     auth.login("staff")
     with client.session_transaction() as session:
         assert "planted" not in session
+
+
+def test_login_keeps_only_the_csrf_token(app, client, auth):
+    """A form left open in another window (a long 自查表 whose login timed out) still submits after
+    logging in again: its CSRF token is the one thing the fresh session keeps."""
+    make_bureau()
+    with client.session_transaction() as session:
+        session["planted"] = "by-an-attacker"
+        session["csrf_token"] = "token-of-a-page-left-open"
+    auth.login("staff")
+    with client.session_transaction() as session:
+        assert "planted" not in session
+        assert session["csrf_token"] == "token-of-a-page-left-open"
