@@ -57,9 +57,9 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from app import admin, auth, campaigns, checklists, commitments, ledger, overview, study
+    from app import admin, auth, campaigns, checklists, commendations, commitments, ledger, overview, regulations, study
 
-    for module in (auth, overview, ledger, checklists, study, commitments, campaigns, admin):
+    for module in (auth, overview, ledger, checklists, study, commitments, regulations, commendations, campaigns, admin):
         app.register_blueprint(module.bp)
 
 

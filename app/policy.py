@@ -528,3 +528,83 @@ def _checklist_progress(user, unit=None) -> bool:
     if user.role == Role.STAFF:
         return False
     return unit is None or sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
+
+
+# -- 制度建设 (the register of rules) ----------------------------------------------------------
+# The register is the bureau's rules: everyone reads issued and abolished rules. A draft (起草中)
+# is still the owner unit's work, read by those who may see that unit. 专项办 registers and keeps
+# rules for any unit, a unit head for their own unit.
+def regulation_scope(user):
+    """SQL condition on Regulation for the rules `user` may read: the same rule as regulation.view."""
+    from app.regulations.models import Regulation, RuleStatus
+
+    scope = visible_unit_ids(user)
+    if scope is None:
+        return true()
+    own_drafts = Regulation.owner_unit_id.in_(scope) if scope else false()
+    return or_(Regulation.status != RuleStatus.DRAFTING, own_drafts)
+
+
+rule("regulation.list")(lambda user, _obj=None: True)
+
+
+@rule("regulation.view")
+def _view_regulation(user, regulation) -> bool:
+    from app.regulations.models import RuleStatus
+
+    if regulation.status != RuleStatus.DRAFTING:
+        return True
+    scope = visible_unit_ids(user)
+    return scope is None or regulation.owner_unit_id in scope
+
+
+@rule("regulation.create")
+def _create_regulation(user, unit=None) -> bool:
+    """Without a unit: whether the person registers rules at all (the button)."""
+    if user.role == Role.ADMIN:
+        return True
+    return user.role == Role.UNIT_HEAD and (unit is None or unit.id == user.unit_id)
+
+
+@rule("regulation.manage")
+def _manage_regulation(user, regulation) -> bool:
+    """Edit, 印发, 复审, 废止, the document and the linked ledger items (each item must also be one
+    the person may see): 专项办 for any rule, the owner unit's head for theirs."""
+    return user.role == Role.ADMIN or _heads(user, regulation.owner_unit_id)
+
+
+# -- 表彰 (commendations) ------------------------------------------------------------------------
+# Recording and changing commendations is 专项办's. Reading: 专项办, 督查 and 班子成员 (who decide
+# on promotions) all; a unit head their unit's; anyone else their own honours and their unit's
+# collective ones. Who is recommended for promotion (推荐提拔使用 / 职级晋升推荐) is a personnel matter:
+# only 专项办, 督查 and 班子成员 see it.
+def _reads_all_commendations(user) -> bool:
+    return user.role in (Role.ADMIN, Role.INSPECTOR, Role.LEADER)
+
+
+def commendation_scope(user):
+    """SQL condition on Commendation for the records `user` may read: the same rule as commendation.view."""
+    from app.commendations.models import Commendation
+
+    if _reads_all_commendations(user):
+        return true()
+    if user.role == Role.UNIT_HEAD:
+        return Commendation.unit_id == user.unit_id
+    return or_(Commendation.user_id == user.id,
+               and_(Commendation.user_id.is_(None), Commendation.unit_id == user.unit_id))
+
+
+rule("commendation.list")(lambda user, _obj=None: True)
+rule("commendation.manage")(_is(Role.ADMIN))
+rule("commendation.recommendations")(_is(Role.ADMIN, Role.INSPECTOR, Role.LEADER))
+
+
+@rule("commendation.view")
+def _view_commendation(user, commendation) -> bool:
+    if _reads_all_commendations(user):
+        return True
+    if user.role == Role.UNIT_HEAD:
+        return commendation.unit_id == user.unit_id
+    if commendation.user_id is None:
+        return commendation.unit_id == user.unit_id
+    return commendation.user_id == user.id
