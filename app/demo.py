@@ -11,10 +11,12 @@ from werkzeug.security import generate_password_hash
 
 from app import audit
 from app.campaigns.models import PHASE_ORDER, Campaign, Phase
+from app.commendations.demo import seed_commendations
 from app.commitments.demo import seed_letters
 from app.extensions import db
 from app.ledger.demo import seed_ledger
 from app.org.models import Rank, Role, Unit, UnitKind, User
+from app.regulations.demo import seed_regulations
 from app.templating import today
 
 DEMO_PASSWORD = "zuofeng2026"
@@ -110,6 +112,8 @@ def seed() -> bool:
     items = seed_ledger(campaign)
     audit.record("demo.ledger_seeded", campaign, f"创建演示数据：问题台账 {items} 条与上级通报 1 件")
     audit.record("demo.letters_seeded", campaign, f"创建演示数据：承诺书 1 份，已签署 {seed_letters(campaign)} 人")
+    audit.record("demo.regulations_seeded", campaign, f"创建演示数据：制度 {seed_regulations()} 项")
+    audit.record("demo.commendations_seeded", campaign, f"创建演示数据：表彰 {seed_commendations(campaign)} 项")
     return True
 
 
