@@ -11,6 +11,7 @@ from werkzeug.security import generate_password_hash
 
 from app import audit
 from app.campaigns.models import PHASE_ORDER, Campaign, Phase
+from app.checklists.demo import seed_checklists
 from app.commendations.demo import seed_commendations
 from app.commitments.demo import seed_letters
 from app.extensions import db
@@ -111,6 +112,7 @@ def seed() -> bool:
     audit.record("demo.seeded", campaign, "创建演示数据：单位、人员与当前专项行动")
     items = seed_ledger(campaign)
     audit.record("demo.ledger_seeded", campaign, f"创建演示数据：问题台账 {items} 条与上级通报 1 件")
+    audit.record("demo.checklists_seeded", campaign, f"创建演示数据：自查清单与自查表 {seed_checklists(campaign)} 份")
     audit.record("demo.letters_seeded", campaign, f"创建演示数据：承诺书 1 份，已签署 {seed_letters(campaign)} 人")
     audit.record("demo.regulations_seeded", campaign, f"创建演示数据：制度 {seed_regulations()} 项")
     audit.record("demo.commendations_seeded", campaign, f"创建演示数据：表彰 {seed_commendations(campaign)} 项")
