@@ -53,13 +53,6 @@ def index():
     return _my_page([_panel(letter, signatures.get(letter.id)) for letter in letters])
 
 
-def _first_error(form) -> str:
-    for errors in form.errors.values():
-        if errors:
-            return errors[0]
-    return "提交的内容有误。"
-
-
 @bp.route("/letters/<int:template_id>/sign", methods=["POST"])
 def sign(template_id: int):
     """签署: the promise ticked and my own full name typed; the text I read is stored as signed."""
@@ -68,8 +61,8 @@ def sign(template_id: int):
     if template is None or template.status == TemplateStatus.DRAFT:
         abort(404)
     form = SignForm()
-    if not form.validate_on_submit():
-        return _refuse(template, form, _first_error(form), 422)
+    if not form.validate_on_submit():  # the reasons show at their fields
+        return _refuse(template_id, form, "", 422)
     try:
         signature = services.sign(template, current_user, form.typed_name.data, client_address())
         db.session.commit()
@@ -86,10 +79,9 @@ def sign(template_id: int):
     return redirect(url_for("commitments.index") + f"#letter-{template.id}")
 
 
-def _refuse(template, form: SignForm, error: str, status: int):
+def _refuse(template_id: int, form: SignForm, error: str, status: int):
     """The letter's panel with the reason: alone for htmx, in my page without JavaScript."""
-    if isinstance(template, int):
-        template = db.session.get(LetterTemplate, template)
+    template = db.session.get(LetterTemplate, template_id)
     signature = services.signature_of(template, current_user)
     if signature is not None:  # already signed (maybe in another window): show what was signed
         error = services.already_signed_message(signature)
@@ -146,7 +138,8 @@ class NameFilter:
     @classmethod
     def from_args(cls, args) -> "NameFilter":
         """Unknown values and units one may not follow are ignored, never an error page."""
-        unit = db.session.get(Unit, args.get("unit", type=int) or 0)
+        unit_id = args.get("unit", type=int)
+        unit = db.session.get(Unit, unit_id) if unit_id else None
         if unit is not None and not policy.can(current_user, "letter.progress", unit):
             unit = None
         rank = args.get("rank", "")
