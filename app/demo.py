@@ -18,6 +18,7 @@ from app.extensions import db
 from app.ledger.demo import seed_ledger
 from app.org.models import Rank, Role, Unit, UnitKind, User
 from app.regulations.demo import seed_regulations
+from app.study.demo import seed_study
 from app.templating import today
 
 DEMO_PASSWORD = "zuofeng2026"
@@ -116,6 +117,7 @@ def seed() -> bool:
     audit.record("demo.letters_seeded", campaign, f"创建演示数据：承诺书 1 份，已签署 {seed_letters(campaign)} 人")
     audit.record("demo.regulations_seeded", campaign, f"创建演示数据：制度 {seed_regulations()} 项")
     audit.record("demo.commendations_seeded", campaign, f"创建演示数据：表彰 {seed_commendations(campaign)} 项")
+    audit.record("demo.study_seeded", campaign, f"创建演示数据：{seed_study(campaign)}")
     return True
 
 

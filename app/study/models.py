@@ -65,6 +65,15 @@ class StudySession(db.Model):
         """Whether people may sign themselves in at `now` (the window's ends included)."""
         return self.signin_opens_at <= now <= self.signin_closes_at
 
+    def counted(self, now: datetime) -> bool:
+        """Begun and its sign-in over: its attendance is final and counts in the rates."""
+        return self.starts_at <= now and self.signin_closes_at < now
+
+    @property
+    def organiser_label(self) -> str:
+        """Who organises it, as people know them: 专项办 for the bureau's office of the campaign."""
+        return "专项办" if self.organiser.role == "admin" else self.organiser_unit.name
+
     def stage(self, now: datetime) -> str:
         """upcoming / signin (window open) / ongoing / ended, for the label shown on lists."""
         if self.signin_open(now):

@@ -12,7 +12,8 @@ Rates: 出勤率 = 出席 ÷ 应到. 请假 (excused, with a reason) is not atte
 like 缺席 does; it is counted and shown apart, so that a unit where many were excused reads
 differently from one where many stayed away. People with no record yet are 未登记. 阅读率 = 已阅 ÷
 应阅. Rates are whole percentages rounded down (99.6% never shows as 100%). Rates across sessions
-(per unit, per rank level) count person-sessions of the sessions that have begun.
+(per unit, per rank level) count person-sessions of the sessions whose figures are final: begun,
+and their sign-in window closed (StudySession.counted).
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -194,10 +195,12 @@ def session_tallies(session_ids, unit_ids=None) -> dict[int, Tally]:
 
 
 def attendance_figures(campaign_id: int, now: datetime, unit_ids=None) -> Figures:
-    """Attendance per unit and rank level over the campaign's sessions that have begun: two queries."""
+    """Attendance per unit and rank level over the campaign's sessions whose figures are final
+    (begun, sign-in closed): two queries."""
     rows = db.session.execute(
         _people_by_session().with_only_columns(User.unit_id, User.rank, *_attendance_counts())
-        .where(StudySession.campaign_id == campaign_id, StudySession.starts_at <= now, _scope(unit_ids))
+        .where(StudySession.campaign_id == campaign_id, StudySession.starts_at <= now,
+               StudySession.signin_closes_at < now, _scope(unit_ids))
         .group_by(User.unit_id, User.rank)
     ).all()
     return _figures(rows, unit_ids)
@@ -226,7 +229,8 @@ def visible_sessions(user, campaign_id: int | None):
         select(StudySession, Attendance)
         .outerjoin(Attendance, and_(Attendance.session_id == StudySession.id, Attendance.user_id == user.id))
         .where(StudySession.campaign_id == campaign_id, policy.study_session_scope(user))
-        .options(selectinload(StudySession.target_units), joinedload(StudySession.organiser_unit))
+        .options(selectinload(StudySession.target_units), joinedload(StudySession.organiser_unit),
+                 joinedload(StudySession.organiser))
         .order_by(StudySession.starts_at.desc(), StudySession.id.desc())
     ).all()
     return [(session, attendance) for session, attendance in rows]
@@ -298,6 +302,19 @@ def readers(campaign_id: int, unit_id: int, reading_id: int | None = None) -> li
     if reading_id is not None:
         query = query.where(Reading.id == reading_id)
     return [(user, Tally(required, read)) for user, required, read in db.session.execute(query)]
+
+
+def unread_titles(campaign_id: int, unit_id: int) -> dict[int, list[str]]:
+    """What each of a unit's people has yet to read, by person: one query."""
+    rows = db.session.execute(
+        _people_by_reading().with_only_columns(User.id, Reading.title)
+        .where(Reading.campaign_id == campaign_id, User.unit_id == unit_id, ReadingAck.id.is_(None))
+        .order_by(User.id, Reading.sort_order, Reading.id)
+    )
+    titles: dict[int, list[str]] = {}
+    for user_id, title in rows:
+        titles.setdefault(user_id, []).append(title)
+    return titles
 
 
 # -- Reflections ----------------------------------------------------------------------------------

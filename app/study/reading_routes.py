@@ -1,5 +1,5 @@
 """The reading list (警示教育书录 and 学习资料): 已阅 on the row, 专项办 keeps the list, read rates."""
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -42,6 +42,16 @@ def readings():
                            manage=manage, total=total, read=read, next_url=request.full_path)
 
 
+@bp.route("/readings/count")
+def reading_count():
+    """我应阅读 … 已阅 …: the line above the list, refreshed (htmx) after an inline 已阅."""
+    policy.require("study.view")
+    campaign = current_campaign()
+    mine = queries.readings_for(current_user, campaign.id if campaign else None)
+    return render_template("study/_reading_count.html", total=len(mine),
+                           read=sum(1 for _reading, ack in mine if ack is not None))
+
+
 @bp.route("/readings/<int:reading_id>/read", methods=["POST"])
 def acknowledge(reading_id: int):
     """已阅: the row comes back marked (htmx), or the list again (no JS)."""
@@ -67,8 +77,12 @@ def acknowledge(reading_id: int):
 def _answer(reading: Reading, ack, message: str | None = None, error: str | None = None, status: int = 200):
     next_url = request.form.get("next")
     if is_htmx():
-        return render_template("study/_reading_row.html", reading=reading, ack=ack, row_message=message,
-                               row_error=error, next_url=next_url, mine=must_read(reading, current_user)), status
+        response = make_response(render_template(
+            "study/_reading_row.html", reading=reading, ack=ack, row_message=message, row_error=error,
+            next_url=next_url, mine=must_read(reading, current_user)), status)
+        if ack is not None:
+            response.headers["HX-Trigger"] = "reading-read"  # the count above the list refreshes itself
+        return response
     flash(error or message, "error" if error else "success")
     target = safe_next(next_url) or url_for("study.readings")
     return redirect(f"{target}#reading-{reading.id}")
@@ -131,7 +145,7 @@ def reading_rates():
     if unit_id:
         unit = db.session.get(Unit, unit_id) or abort(404)
         policy.require("study.rates", unit)
-    readings, tallies, figures, people = [], {}, None, []
+    readings, tallies, figures, people, unread = [], {}, None, [], {}
     if campaign is not None:
         readings = db.session.scalars(
             select(Reading).where(Reading.campaign_id == campaign.id).order_by(Reading.sort_order, Reading.id)
@@ -140,5 +154,7 @@ def reading_rates():
         figures = queries.reading_figures(campaign.id, scope)
         if unit is not None:
             people = queries.readers(campaign.id, unit.id)
+            unread = queries.unread_titles(campaign.id, unit.id)
     return render_template("study/reading_rates.html", campaign=campaign, readings=readings, tallies=tallies,
-                           figures=figures, ranks=RANKS, unit=unit, people=people, scope_all=scope is None)
+                           figures=figures, ranks=RANKS, unit=unit, people=people, unread=unread,
+                           scope_all=scope is None)

@@ -14,7 +14,7 @@ from app.study.models import Reflection, ReflectionState, StudySession
 from app.study.routes import first_error, required_campaign
 from app.templating import format_date
 
-REVIEW_FILTERS = {"submitted": "待审阅", "returned": "退回修改", "passed": "合格", "all": "全部"}
+REVIEW_FILTERS = {"all": "全部（待审阅在前）", "submitted": "待审阅", "returned": "退回修改", "passed": "合格"}
 
 
 def _load(reflection_id: int) -> Reflection:
@@ -135,8 +135,8 @@ def review_list():
     """心得审阅: the reflections I review, 待审阅 first, with 合格 / 退回修改 on each row."""
     policy.require("reflection.review")
     campaign = current_campaign()
-    state = request.args.get("state", "submitted")
-    state = state if state in REVIEW_FILTERS else "submitted"
+    state = request.args.get("state", "all")
+    state = state if state in REVIEW_FILTERS else "all"
     rows = queries.reflections_to_review(current_user, campaign.id if campaign else None,
                                          "" if state == "all" else state)
     return render_template("study/review.html", campaign=campaign, rows=rows, state=state, filters=REVIEW_FILTERS,

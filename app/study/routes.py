@@ -115,7 +115,7 @@ def index():
                     key=lambda e: e.session.starts_at)
     past = [e for e in entries if e not in coming]
     return render_template("study/index.html", campaign=campaign, coming=coming, past=past, mine=mine, now=now,
-                           any_figures=bool(watched))
+                           scope_all=policy.visible_unit_ids(current_user) is None)
 
 
 # -- One session ----------------------------------------------------------------------------------

@@ -96,7 +96,9 @@ def test_read_rates_page_shows_the_hand_counts(world, client, auth):
     assert _cells(html, "rate-rank-middle")[1:] == ["6", "3", "3", "50%"]
     assert _cells(html, "rate-total")[1:] == ["21", "8", "13", "38%"]
     people = client.get(f"/study/readings/rates?unit={world['office'].id}").text
-    assert _cells(people, f"reader-{world['staff2'].id}")[3:] == ["2", "0", "2", "0%"]
+    assert _cells(people, f"reader-{world['staff2'].id}")[3:] == [
+        "2", "0", "2", "0%", "案例一：某局窗口人员吃拿卡要被查处；习近平关于作风建设论述摘编"]
+    assert _cells(people, f"reader-{world['staff'].id}")[3:] == ["2", "2", "0", "100%", ""]
 
 
 def _statements(client, path) -> int:
