@@ -1,12 +1,12 @@
 """Reading commendations: the list of commended people and units, and the 推荐对象 list."""
 from dataclasses import asdict, dataclass, fields
 
-from sqlalchemy import or_, select
+from sqlalchemy import case, or_, select
 from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.commendations.models import Commendation, Recommendation
-from app.org.models import User
+from app.org.models import Unit, User
 
 ANY = "any"  # any recommendation: 推荐提拔使用 or 职级晋升推荐
 
@@ -40,11 +40,13 @@ class CommendationFilters:
 
 
 def commendations_query(user, filters: CommendationFilters):
-    """The commendations `user` may read, filtered, newest first."""
+    """The commendations `user` may read, filtered: newest first; on one day people before units,
+    in the units' order."""
     query = (
-        select(Commendation).where(policy.commendation_scope(user))
+        select(Commendation).join(Unit, Commendation.unit_id == Unit.id)
+        .where(policy.commendation_scope(user))
         .options(joinedload(Commendation.user), joinedload(Commendation.unit))
-        .order_by(Commendation.awarded_on.desc(), Commendation.id.desc())
+        .order_by(Commendation.awarded_on.desc(), Commendation.user_id.is_(None), Unit.sort_order, Commendation.id)
     )
     if filters.recommendation == ANY:
         query = query.where(Commendation.recommendation != Recommendation.NONE)
@@ -65,13 +67,12 @@ def commendations_query(user, filters: CommendationFilters):
 
 def recommendations_query(user):
     """推荐对象: people marked 推荐提拔使用 or 职级晋升推荐, by kind, then unit order."""
-    from app.org.models import Unit
-
     return (
         select(Commendation)
         .join(Unit, Commendation.unit_id == Unit.id)
         .where(policy.commendation_scope(user), Commendation.user_id.is_not(None),
                Commendation.recommendation != Recommendation.NONE)
         .options(joinedload(Commendation.user), joinedload(Commendation.unit))
-        .order_by(Commendation.recommendation, Unit.sort_order, Commendation.awarded_on.desc(), Commendation.id)
+        .order_by(case((Commendation.recommendation == Recommendation.PROMOTION, 0), else_=1), Unit.sort_order,
+                  Commendation.awarded_on.desc(), Commendation.id)
     )

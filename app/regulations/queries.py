@@ -60,12 +60,14 @@ def due_condition(today: date):
 
 
 def register_query(user, filters: RuleFilters, today: date):
-    """The rules `user` may read, filtered: by owner unit's order, newest first within a unit."""
+    """The rules `user` may read, filtered: by owner unit's order; within a unit newest first,
+    abolished ones last."""
     query = (
         select(Regulation).join(Unit, Regulation.owner_unit_id == Unit.id)
         .where(policy.regulation_scope(user))
         .options(joinedload(Regulation.owner_unit))
-        .order_by(Unit.sort_order, Regulation.owner_unit_id, Regulation.id.desc())
+        .order_by(Unit.sort_order, Regulation.owner_unit_id,
+                  case((Regulation.status == RuleStatus.ABOLISHED, 1), else_=0), Regulation.id.desc())
     )
     if filters.unit:
         query = query.where(Regulation.owner_unit_id == filters.unit)

@@ -64,7 +64,8 @@ def test_unlink_both_ways(world, client, auth):
     assert response.status_code == 302
     assert linked_ids(rule) == []
     assert related_block(client.get(f"/ledger/{item.id}").text) == ""
-    assert db.session.scalars(select(AuditLog).where(AuditLog.action == "regulation.unlinked")).one().object_id == str(rule.id)
+    unlinked = db.session.scalars(select(AuditLog).where(AuditLog.action == "regulation.unlinked")).one()
+    assert unlinked.object_id == str(rule.id)
     again = client.post(f"/regulations/{rule.id}/links/{item.id}/delete")
     assert again.status_code == 409 and "已不在本制度的关联问题中" in again.text
 
