@@ -127,6 +127,14 @@ def _render_fill(template: ChecklistTemplate, inspection: SelfInspection | None,
     ), status
 
 
+def _to_save(template: ChecklistTemplate, inspection: SelfInspection | None, form: InspectionForm):
+    """The 自查表 to save into (begun now on the first save) and the version the page was showing."""
+    if inspection is None:
+        inspection = services.start(template, current_user)
+        return inspection, inspection.version
+    return inspection, form.version.data
+
+
 @bp.route("/fill/<int:template_id>", methods=["GET", "POST"])
 def fill(template_id: int):
     """My 自查表: every item on one page; 保存草稿 any number of times, 提交 once."""
@@ -154,11 +162,7 @@ def fill(template_id: int):
         return _render_fill(shown, inspection, values, unreadable, "有内容无法保存，请按提示修改后重试。", 422)
     submitting = request.form.get("action") == "submit"
     try:
-        if inspection is None:
-            inspection = services.start(shown, current_user)
-            version = inspection.version
-        else:
-            version = form.version.data
+        inspection, version = _to_save(shown, inspection, form)
         if submitting:
             try:
                 services.submit(inspection, current_user, version, answers, today())
@@ -202,11 +206,7 @@ def autosave(template_id: int):
     if unreadable:
         return _autosaved("有日期格式不对或文字过长，暂未自动保存；点击“保存草稿”可看到具体提示。", 422)
     try:
-        if inspection is None:
-            inspection = services.start(shown, current_user)
-            version = inspection.version
-        else:
-            version = form.version.data
+        inspection, version = _to_save(shown, inspection, form)
         services.save_draft(inspection, current_user, version, answers)
         db.session.commit()
     except (services.ChecklistError, StaleDataError, IntegrityError):
