@@ -1,7 +1,7 @@
 """Study sessions: the list with 签到 on the row, a session's page, scheduling, the organiser's
 attendance sheet, 交流发言 speakers, and the attendance rates."""
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -92,6 +92,11 @@ def _entry(session: StudySession) -> SessionEntry:
     return SessionEntry(session, record, must_attend(session, current_user), tally)
 
 
+def _partial(session: StudySession, scope) -> bool:
+    """Whether `scope` (the units one may see; None: all) leaves out some of the session's people."""
+    return scope is not None and (not session.target_units or any(u.id not in scope for u in session.target_units))
+
+
 # -- The list -------------------------------------------------------------------------------------
 @bp.route("/")
 def index():
@@ -140,7 +145,7 @@ def _render_detail(session: StudySession, error: str | None = None, status: int 
             if user.id not in taken
         ]
     return render_template("study/detail.html", session=session, entry=entry, now=utcnow(), error=error,
-                           scope_all=policy.visible_unit_ids(current_user) is None,
+                           partial=_partial(session, policy.visible_unit_ids(current_user)),
                            my_reflection=my_reflection, manage=manage, speaker_form=speaker_form), status
 
 
@@ -213,7 +218,7 @@ def create_session():
     campaign = required_campaign()
     form = SessionForm(_unit_choices())
     if request.method == "GET":
-        form.day.data = datetime.now(local_zone()).date()
+        form.day.data = datetime.now(local_zone()).date() + timedelta(days=1)
         if request.args.get("kind") in {kind.value for kind in SessionKind}:
             form.kind.data = request.args["kind"]
     error = None
@@ -298,7 +303,7 @@ def attendance(session_id: int):
     tally = queries.session_tallies([session.id], scope)[session.id]
     record = policy.can(current_user, "study.record_attendance", session)
     return render_template("study/attendance.html", session=session, rows=rows, tally=tally, form=form,
-                           manage=record, error=error, scope_all=scope is None, posted=posted or {}, statuses=list(AttendanceStatus),
+                           manage=record, error=error, partial=_partial(session, scope), posted=posted or {}, statuses=list(AttendanceStatus),
                            now=utcnow()), status
 
 

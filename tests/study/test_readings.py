@@ -28,7 +28,7 @@ def test_mark_read_with_htmx_returns_the_row(world, client, auth):
     assert "已标记为已阅" in response.text and "<html" not in response.text
     assert response.headers["HX-Trigger"] == "reading-read"  # the count above the list refreshes itself
     count = client.get("/study/readings/count", headers=htmx())
-    assert count.text.lstrip().startswith('<p class="counts study-counts" id="my-reading-count"')
+    assert count.text.lstrip().startswith('<p class="counts flush-top" id="my-reading-count"')
     assert "我应阅读 <strong>2</strong> 篇，已阅 <strong>1</strong> 篇" in count.text
     assert acks(reading.id) == 7  # six before (one of them `gone`)
     again = client.post(f"/study/readings/{reading.id}/read", headers=htmx())  # a double click
