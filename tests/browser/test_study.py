@@ -59,6 +59,7 @@ def open_study(page, tab: str | None = None):
     expect(page.get_by_role("heading", name="学习教育")).to_be_visible()
     if tab:
         page.locator(".study-tabs").get_by_role("link", name=tab).click()
+        expect(page.locator(".study-tabs a.active")).to_have_text(tab)
 
 
 def click(page, locator):
@@ -152,6 +153,7 @@ def test_the_organiser_records_attendance_on_the_sheet(app, live_server, page):
     login(page, live_server, "head")
     page.goto(live_server.url(f"/study/sessions/{session_id}"))
     page.get_by_role("link", name="考勤登记").click()
+    expect(page).to_have_url(re.compile(rf"/study/sessions/{session_id}/attendance$"))
     staff_name = page.locator(f"#attendee-{staff_id} td").nth(1).inner_text()
     page.get_by_label(f"{staff_name}的出勤情况").select_option(label="请假")
     page.locator(f"#attendee-{admin_id} select").select_option(label="出席")
@@ -222,6 +224,7 @@ def test_write_submit_and_review_a_reflection(app, live_server, page, screenshot
     login(page, live_server, "staff")
     page.goto(live_server.url(f"/study/sessions/{session_id}"))
     page.get_by_role("link", name="撰写本次学习心得").click()
+    expect(page).to_have_url(re.compile(rf"/study/reflections/new\?session={session_id}$"))
     expect(page.get_by_label("针对")).to_have_value(str(session_id))
     page.get_by_label("心得内容").fill("学习了，很有收获。")
     page.get_by_role("button", name="提交审阅").click()
@@ -259,7 +262,9 @@ def test_write_submit_and_review_a_reflection(app, live_server, page, screenshot
     # 3. staff sees why, rewrites and submits again.
     login(page, live_server, "staff")
     page.locator(".todo-list").get_by_role("link", name="学习心得被退回，请修改后重新提交").click()
+    expect(page).to_have_url(re.compile(r"/study/reflections$"))
     page.get_by_role("link", name="修改后重新提交").click()
+    expect(page).to_have_url(re.compile(rf"/study/reflections/{reflection_id}/edit$"))
     expect(page.locator(".flash-warning")).to_contain_text("请结合本职工作补充整改措施。")
     page.get_by_label("心得内容").fill(REFLECTION + "下一步，我将在公文办理中落实限时办结。")
     page.get_by_role("button", name="提交审阅").click()
