@@ -7,7 +7,6 @@ from app.extensions import db
 from app.org.models import Role
 from app.study import services
 from app.study.models import SessionSpeaker, StudySession
-from tests.study.conftest import make_session
 
 ROLES = ["admin", "leader", "head", "staff", "inspector", "other_head", "other_staff"]
 
