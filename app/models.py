@@ -13,5 +13,5 @@ from app.commitments.models import LetterTemplate, Signature  # noqa: F401
 from app.commendations.models import Commendation  # noqa: F401
 from app.regulations.models import Regulation, regulation_ledger_item  # noqa: F401
 from app.study.models import (  # noqa: F401
-    Attendance, Reading, ReadingAck, Reflection, SessionSpeaker, StudySession, StudySessionUnit,
+    Attendance, Reading, ReadingAck, Reflection, SessionFile, SessionSpeaker, StudySession, StudySessionUnit,
 )

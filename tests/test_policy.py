@@ -44,6 +44,7 @@ def _url_args(rule, world):
         "signature_id": 1,
         "session_id": 1,  # study: none in this world (tests/study/test_permissions.py crawls with records)
         "speaker_id": 1,
+        "file_id": 1,
         "reading_id": 1,
         "reflection_id": 1,
         "regulation_id": 1,  # rules and commendations: none in this world, the views answer 404

@@ -52,6 +52,9 @@ class StudySession(db.Model):
     speakers: Mapped[list["SessionSpeaker"]] = relationship(
         back_populates="session", cascade="all, delete-orphan", order_by="SessionSpeaker.id"
     )
+    files: Mapped[list["SessionFile"]] = relationship(
+        back_populates="session", cascade="all, delete-orphan", order_by="SessionFile.id"
+    )
 
     @property
     def kind_label(self) -> str:
@@ -228,3 +231,21 @@ class Reflection(db.Model):
     @property
     def state_label(self) -> str:
         return ReflectionState(self.state).label
+
+
+class SessionFile(db.Model):
+    """A study material file (讲稿, 文件, 案例汇编) attached to a session; stored like evidence."""
+
+    __tablename__ = "session_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("study_session.id", ondelete="CASCADE"), index=True)
+    original_name: Mapped[str] = mapped_column(String(200))
+    stored_name: Mapped[str] = mapped_column(String(80), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    session: Mapped[StudySession] = relationship(back_populates="files")

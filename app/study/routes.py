@@ -3,7 +3,7 @@ attendance sheet, 交流发言 speakers, and the attendance rates."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -17,10 +17,13 @@ from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.htmx import is_htmx
+from app.ledger import evidence
 from app.org.models import RANK_LABELS, Unit, User, units_in_order
 from app.study import bp, queries, services
 from app.study.forms import SessionForm, SpeakerForm
-from app.study.models import Attendance, AttendanceStatus, Reflection, SessionKind, SessionSpeaker, StudySession
+from app.study.models import (
+    Attendance, AttendanceStatus, Reflection, SessionFile, SessionKind, SessionSpeaker, StudySession,
+)
 from app.study.queries import RANKS, Tally, must_attend
 from app.templating import local_zone
 
@@ -366,3 +369,65 @@ def rates():
         figures = queries.attendance_figures(campaign.id, now, scope)
     return render_template("study/rates.html", campaign=campaign, rows=rows, figures=figures, ranks=RANKS, now=now,
                            scope_all=scope is None)
+
+
+# -- Material files -------------------------------------------------------------------------------
+MATERIAL_KINDS = ("pdf", "doc", "docx", "xls", "xlsx", "jpg", "jpeg", "png")
+
+
+@bp.route("/sessions/<int:session_id>/files", methods=["POST"])
+def attach_files(session_id: int):
+    """Attach material files (讲稿, 文件, 案例汇编) to a session; checked like ledger evidence."""
+    session = _load(session_id)
+    policy.require("study.manage_session", session)
+    form = EmptyForm()
+    if not form.validate_on_submit():
+        return _render_detail(session, error=first_error(form), status=422)
+    uploads = [f for f in request.files.getlist("files") if f and f.filename]
+    if not uploads:
+        return _render_detail(session, error="请选择要上传的文件。", status=422)
+    if len(uploads) > evidence.MAX_FILES:
+        return _render_detail(session, error=f"一次最多上传 {evidence.MAX_FILES} 个文件。", status=422)
+    try:
+        checked = [evidence.check(upload, MATERIAL_KINDS) for upload in uploads]
+    except evidence.EvidenceRefused as refused:
+        return _render_detail(session, error=str(refused), status=422)
+    records = []
+    try:
+        for file in checked:
+            records.append(services.attach_file(session, current_user, file))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        for record in records:
+            evidence.remove(record.stored_name, services.FILES_FOLDER)
+        raise
+    flash(f"已上传学习材料 {len(records)} 个。", "success")
+    return redirect(url_for("study.detail", session_id=session.id) + "#materials")
+
+
+@bp.route("/files/<int:file_id>")
+def download_file(file_id: int):
+    """A material file, as an attachment, to those who may see its session."""
+    record = db.session.get(SessionFile, file_id) or abort(404)
+    _load(record.session_id)
+    path = evidence.stored_path(record.stored_name, services.FILES_FOLDER)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=record.content_type, as_attachment=True, download_name=record.original_name)
+
+
+@bp.route("/files/<int:file_id>/delete", methods=["POST"])
+def remove_file(file_id: int):
+    """Take a material file off the session."""
+    record = db.session.get(SessionFile, file_id) or abort(404)
+    session = _load(record.session_id)
+    policy.require("study.manage_session", session)
+    if not EmptyForm().validate_on_submit():
+        return _render_detail(session, error="页面已过期，请刷新后重试。", status=422)
+    stored_name, name = record.stored_name, record.original_name
+    services.remove_file(record, current_user)
+    db.session.commit()
+    evidence.remove(stored_name, services.FILES_FOLDER)
+    flash(f"已删除学习材料「{name}」。", "success")
+    return redirect(url_for("study.detail", session_id=session.id) + "#materials")

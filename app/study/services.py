@@ -19,10 +19,11 @@ from sqlalchemy import select
 from app import audit, policy
 from app.database import utcnow
 from app.extensions import db
+from app.ledger import evidence
 from app.org.models import Rank, Role, Unit, User
 from app.study.models import (
     Attendance, AttendanceStatus, Reading, ReadingAck, ReadingKind, Reflection, ReflectionState, SessionKind,
-    SessionSpeaker, StudySession,
+    SessionFile, SessionSpeaker, StudySession,
 )
 from app.study.queries import attendance_sheet, must_attend, must_read
 from app.templating import format_datetime
@@ -367,3 +368,27 @@ def review_reflection(reflection: Reflection, actor, version: int | None, passed
     audit.record("study.reflection_passed" if passed else "study.reflection_returned", reflection,
                  f"学习心得「{reflection.title}」（{reflection.user.full_name}）{reflection.state_label}",
                  comment=comment, actor=actor)
+
+
+FILES_FOLDER = "study"
+
+
+def attach_file(session: StudySession, actor, checked) -> SessionFile:
+    """Store a checked material file (see app.ledger.evidence.check) and record it on the session."""
+    stored_name, sha256 = evidence.save(checked, FILES_FOLDER)
+    record = SessionFile(session=session, original_name=checked.original_name, stored_name=stored_name,
+                         content_type=checked.content_type, size=len(checked.data), sha256=sha256,
+                         uploaded_by_id=actor.id)
+    db.session.add(record)
+    db.session.flush()
+    audit.record("study.file_attached", session, f"为「{session.title}」上传学习材料「{record.original_name}」",
+                 actor=actor, file_id=record.id, sha256=sha256, size=record.size)
+    return record
+
+
+def remove_file(record: SessionFile, actor) -> None:
+    """Take a material file off the session; the stored file goes once the change is committed."""
+    session = record.session
+    audit.record("study.file_removed", session, f"删除「{session.title}」的学习材料「{record.original_name}」",
+                 actor=actor, file_id=record.id, sha256=record.sha256)
+    db.session.delete(record)

@@ -6,7 +6,7 @@ import pytest
 from app.extensions import db
 from app.org.models import Role
 from app.study import services
-from app.study.models import SessionSpeaker, StudySession
+from app.study.models import SessionFile, SessionSpeaker, StudySession
 
 ROLES = ["admin", "leader", "head", "staff", "inspector", "other_head", "other_staff"]
 
@@ -18,9 +18,12 @@ def records(world):
     db.session.add(speaker)
     reflection = services.write_reflection(world["staff"], world["campaign"], world["office_session"], "心得",
                                            "学" * 210, submit=True)
+    material = SessionFile(session=world["office_session"], original_name="讲稿.pdf", stored_name="ab" * 16,
+                           content_type="application/pdf", size=10, sha256="0" * 64, uploaded_by_id=world["head"].id)
+    db.session.add(material)
     db.session.commit()
     return {"session_id": world["office_session"].id, "speaker_id": speaker.id, "reading_id": world["r_all"].id,
-            "reflection_id": reflection.id}
+            "reflection_id": reflection.id, "file_id": material.id}
 
 
 @pytest.mark.parametrize("username", ROLES)
