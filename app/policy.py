@@ -608,3 +608,16 @@ def _view_commendation(user, commendation) -> bool:
     if commendation.user_id is None:
         return commendation.unit_id == user.unit_id
     return commendation.user_id == user.id
+
+
+# -- Overview (工作概况): progress by unit, 上热中温下冷, rankings, reports for reporting upward --------
+@rule("overview.progress")
+def _overview_progress(user, unit=None) -> bool:
+    """The figures of units: 专项办 and 督查 for every unit, leaders for their portfolio, unit heads
+    for their own unit. Without a unit: whether the person follows any unit's figures at all."""
+    if user.role == Role.STAFF:
+        return False
+    return unit is None or sees_all_units(user) or _heads(user, unit.id) or _leads(user, unit.id)
+
+
+rule("overview.report")(_overview_progress)  # the same people, the same units: their reports
