@@ -9,8 +9,10 @@ def content_security_policy() -> str:
     script_src = "'self'"
     cdn = current_app.config.get("HTMX_CDN_URL")
     if cdn:
+        # The htmx file itself, not the whole host: a public CDN such as unpkg serves every npm
+        # package, so allowing its host would let an injected <script> load any of them.
         parts = urlsplit(cdn)
-        script_src += f" {parts.scheme}://{parts.netloc}"
+        script_src += f" {parts.scheme}://{parts.netloc}{parts.path}"
     return (
         f"default-src 'self'; script-src {script_src}; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'self'"
