@@ -40,7 +40,7 @@ class SessionInterface(SecureCookieSessionInterface):
 def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (every table known before anything queries)
     from app.database import configure_sqlite
-    from app.extensions import csrf, db, limiter, login_manager, migrate
+    from app.extensions import compress, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -49,6 +49,7 @@ def register_extensions(app: Flask) -> None:
     migrate.init_app(app, db, render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     limiter.init_app(app)
+    compress.init_app(app)
     login_manager.init_app(app)
     app.session_interface = SessionInterface()
     if app.config["TRUSTED_PROXIES"]:
@@ -64,9 +65,12 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
+    from app import assets, query_count
     from app.auth.routes import enforce_password_change
     from app.security import set_security_headers
 
+    query_count.register(app)
+    assets.register(app)
     app.before_request(enforce_password_change)
     app.after_request(set_security_headers)
 

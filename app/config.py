@@ -89,6 +89,12 @@ class Config:
     TIMEZONE = "Asia/Shanghai"
     PAGE_SIZE = 50
 
+    # Pages, fragments, CSS and JavaScript go out gzipped (old intranet links are slow).
+    COMPRESS_ALGORITHM = "gzip"
+    COMPRESS_LEVEL = 6
+    # The benchmark's X-Query-Count and Server-Timing headers (app/query_count.py); off in production.
+    BENCH_QUERY_COUNT = _env_bool("BENCH_QUERY_COUNT")
+
     @property
     def SECRET_KEY(self) -> str:  # noqa: N802 - Flask reads it under this name
         return os.environ.get("SECRET_KEY") or instance_secret("secret_key")

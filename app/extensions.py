@@ -1,5 +1,6 @@
 """Unbound extension objects, bound to the app in create_app()."""
 from flask import request
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
@@ -24,6 +25,7 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+compress = Compress()
 migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -141,10 +141,11 @@ def change_password():
 
 def enforce_password_change():
     """Until an imported or reset account sets its own password, it may do nothing else."""
+    # The endpoint first: a static file is served without loading the user from the database.
     if (
-        current_user.is_authenticated
+        request.endpoint not in {"auth.change_password", "auth.logout", "static"}
+        and current_user.is_authenticated
         and current_user.must_change_password
-        and request.endpoint not in {"auth.change_password", "auth.logout", "static"}
     ):
         if is_htmx():
             response = current_app.response_class(status=403)
