@@ -65,6 +65,8 @@ class Config:
 
     # Sessions end after this long without a request (the cookie is re-issued on every request).
     PERMANENT_SESSION_LIFETIME = timedelta(minutes=_env_int("SESSION_IDLE_MINUTES", 120))
+    # However busy, a login ends this long after it began (the 自查表's autosave keeps sessions alive).
+    SESSION_MAX_HOURS = _env_int("SESSION_MAX_HOURS", 12)
     SESSION_COOKIE_NAME = "zuofeng_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

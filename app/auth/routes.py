@@ -1,4 +1,5 @@
 """Login, logout and password change views; the session rules behind them."""
+import time
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
@@ -21,9 +22,14 @@ login_manager.session_protection = None  # sessions are ended by the version in 
 
 @login_manager.user_loader
 def load_user(login_id: str):
-    """Accept the cookie only while its session version is the user's current one."""
+    """Accept the cookie only while its session version is the user's current one, and only
+    within SESSION_MAX_HOURS of the login (kept alive by requests, a session still ends then)."""
     user_id, _, version = login_id.partition(":")
     if not user_id.isdigit() or not version.isdigit():
+        return None
+    logged_in_at = session.get("logged_in_at")
+    max_age = current_app.config["SESSION_MAX_HOURS"] * 3600
+    if not isinstance(logged_in_at, int) or time.time() - logged_in_at > max_age:
         return None
     user = db.session.get(User, int(user_id))
     if user is None or not user.active or user.session_version != int(version):
@@ -86,14 +92,13 @@ def login():
         elif not user.active:
             form.password.errors.append("该账号已停用，请联系专项办。")
         else:
-            # A fresh session at every login, keeping only the CSRF token: a long form left open in
-            # another window (a 自查表 whose login timed out) then still submits after this login.
-            # The token alone grants nothing, and SameSite=Lax keeps other sites from using it.
-            csrf_token = session.get("csrf_token")
+            # A fresh session at every login, its CSRF token included: whoever knew the token of the
+            # session before (a shared computer, a cookie planted from another intranet site) must
+            # not know the logged-in one's. IE11 ignores SameSite, so the token is its only defence.
+            # A 自查表 left open in another window comes back with everything typed and a new token.
             session.clear()
-            if csrf_token:
-                session["csrf_token"] = csrf_token
             session.permanent = True
+            session["logged_in_at"] = int(time.time())
             login_user(user)
             user.last_login_at = utcnow()
             audit.record("auth.login", user, f"{user.full_name} 登录", actor=user)

@@ -5,8 +5,9 @@ Filling a long form must never lose what was typed. The page posts as a plain fo
 JavaScript: no boost), so a refused post comes back as the same page with every value. When the
 login has ended meanwhile (idle timeout, or logged out elsewhere) the post is refused before the
 view by the CSRF check (the token lived in the ended session) or by the policy (no user): both
-answer with the form as typed and a link that opens the login in a new window; login keeps the
-page's CSRF token (app/auth/routes.py), so after logging in there the same page submits.
+answer with the form as typed and a link that opens the login in a new window. Login gives the
+session a new CSRF token (app/auth/routes.py), so the page's next post is refused once more: it
+comes back with everything typed and the new token, and the press after that saves.
 """
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -34,6 +35,8 @@ from app.org.models import Rank, Unit, units_in_order
 from app.templating import format_datetime, today
 
 SESSION_ENDED = "登录已超时，本次保存没有成功，但您填写的内容都还在本页。"
+LOGGED_IN_AGAIN = "您已重新登录，本次保存没有成功，但您填写的内容都还在本页。请核对后再点击一次“保存草稿”或“提交”。"
+AUTOSAVE_LOGGED_IN_AGAIN = "您已重新登录，本次未能自动保存；稍后将再次自动保存，也可点击“保存草稿”。"
 
 
 @bp.route("/")
@@ -225,13 +228,21 @@ def _autosaved(message: str, status: int, version: int | None = None, session_en
 
 
 def _kept_after_session_ended(status: int):
-    """The 自查表 post of someone whose login ended: the form as typed, or (autosave) a status line."""
+    """The 自查表 post of someone whose login ended: the form as typed, or (autosave) a status line.
+
+    Logged in again meanwhile (in another window), the post still carried the old session's
+    token: it comes back the same way, but with the new token, and says to press once more.
+    """
+    again = current_user.is_authenticated
     if request.endpoint == "checklists.autosave":
+        if again:
+            return _autosaved(AUTOSAVE_LOGGED_IN_AGAIN, status)
         return _autosaved(SESSION_ENDED, status, session_ended=True)
     template = _template(request.view_args["template_id"])
     values, _answers, _errors = read_answers(request.form, services.template_items(template))
     version = request.form.get("version", "")
-    return _render_fill(template, None, values, status=status, session_ended=True,
+    return _render_fill(template, None, values, status=status, session_ended=not again,
+                        message=LOGGED_IN_AGAIN if again else None,
                         version=int(version) if version.isdigit() else None)
 
 

@@ -1,9 +1,13 @@
-"""Sessions end when they should: logout, password change, deactivation, idle time."""
-from datetime import timedelta
+"""Sessions end when they should: logout, password change, deactivation, idle time, the
+absolute limit; a login always starts a new session (session fixation)."""
+import time
+
+import itsdangerous.timed
+import pytest
 
 from app.extensions import db
 from app.org.models import User
-from tests.factories import make_bureau
+from tests.factories import PASSWORD, make_bureau
 
 
 def _second_client(app, auth_cls, username):
@@ -42,11 +46,36 @@ def test_logout_ends_every_session_of_the_user(app, client, auth):
     assert elsewhere.get("/").status_code == 302
 
 
-def test_replayed_cookie_after_logout_is_refused(app, client, auth):
-    make_bureau()
+def _log_out(client, auth, people):
+    auth.logout()
+
+
+def _change_password(client, auth, people):
+    response = client.post("/auth/password", data={
+        "current_password": PASSWORD, "new_password": "Hongqi-lu-88", "confirm": "Hongqi-lu-88"})
+    assert response.status_code == 302
+
+
+def _deactivate(client, auth, people):
+    """专项办, in another browser, unticks 在用 on the person's page."""
+    from tests.conftest import AuthActions
+
+    admin = client.application.test_client()
+    AuthActions(admin).login("admin")
+    staff = people["staff"]
+    response = admin.post(f"/admin/users/{staff.id}/edit", data={
+        "username": staff.username, "full_name": staff.full_name, "unit_id": staff.unit_id, "role": staff.role,
+        "rank": staff.rank})
+    assert response.status_code == 302, response.text
+
+
+@pytest.mark.parametrize("end", [_log_out, _change_password, _deactivate], ids=["logout", "password change",
+                                                                              "deactivation"])
+def test_a_copied_cookie_replayed_after_the_session_ended_is_refused(app, client, auth, end):
+    people = make_bureau()
     auth.login("staff")
     cookie = client.get_cookie("zuofeng_session").value
-    auth.logout()
+    end(client, auth, people)
     replay = app.test_client()
     replay.set_cookie("zuofeng_session", cookie)
     response = replay.get("/")
@@ -80,30 +109,58 @@ def test_deactivation_ends_sessions(app, client, auth):
     assert response.status_code == 422
 
 
-def test_idle_session_expires(app, client, auth):
+class Clock:
+    """Stands in for the `time` module where itsdangerous signs and checks the session cookie."""
+
+    def __init__(self):
+        self.offset = 0
+
+    def time(self):
+        return time.time() + self.offset
+
+
+def test_a_session_ends_after_the_idle_time_not_while_in_use(app, client, auth, monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr(itsdangerous.timed, "time", clock)
     make_bureau()
-    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=-1)
+    idle = app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()
     auth.login("staff")
+    for _ in range(3):  # in use: each request starts the idle time again
+        clock.offset += idle - 60
+        assert client.get("/").status_code == 200
+    cookie = client.get_cookie("zuofeng_session").value
+    clock.offset += idle + 60
+    assert client.get("/").status_code == 302
+    replay = app.test_client()  # a copy of the cookie, kept past its expiry, is refused as well
+    replay.set_cookie("zuofeng_session", cookie)
+    assert replay.get("/").status_code == 302
+
+
+def test_a_session_ends_after_the_absolute_limit_however_busy(app, client, auth):
+    make_bureau()
+    auth.login("staff")
+    with client.session_transaction() as session:
+        session["logged_in_at"] -= app.config["SESSION_MAX_HOURS"] * 3600 - 60
+    assert client.get("/").status_code == 200
+    with client.session_transaction() as session:
+        session["logged_in_at"] -= 120
     assert client.get("/").status_code == 302
 
 
-def test_login_sets_a_fresh_session(app, client, auth):
+def test_login_starts_a_new_session(app, client, auth):
+    """Session fixation: nothing of the session before the login carries over, not even the CSRF
+    token (whoever planted or read that session would otherwise know the logged-in one's token);
+    the cookie changes, and the one from before the login stays anonymous."""
     make_bureau()
     with client.session_transaction() as session:
         session["planted"] = "by-an-attacker"
+        session["csrf_token"] = "token-known-to-an-attacker"
+    before = client.get_cookie("zuofeng_session").value
     auth.login("staff")
+    after = client.get_cookie("zuofeng_session").value
+    assert after != before
     with client.session_transaction() as session:
-        assert "planted" not in session
-
-
-def test_login_keeps_only_the_csrf_token(app, client, auth):
-    """A form left open in another window (a long 自查表 whose login timed out) still submits after
-    logging in again: its CSRF token is the one thing the fresh session keeps."""
-    make_bureau()
-    with client.session_transaction() as session:
-        session["planted"] = "by-an-attacker"
-        session["csrf_token"] = "token-of-a-page-left-open"
-    auth.login("staff")
-    with client.session_transaction() as session:
-        assert "planted" not in session
-        assert session["csrf_token"] == "token-of-a-page-left-open"
+        assert "planted" not in session and "csrf_token" not in session
+    planted = app.test_client()
+    planted.set_cookie("zuofeng_session", before)
+    assert planted.get("/").status_code == 302

@@ -224,6 +224,10 @@ def test_an_ended_login_loses_nothing_and_the_page_submits_after_logging_in_else
         other_window.get_by_role("button", name="登录").click()
     other_window.close()
 
+    # the new login has a new security token: the page comes back once more, everything kept
+    submit_form(page, "提交")
+    expect(page.locator(".flash")).to_contain_text("您已重新登录")
+    expect(item(page, items[0]).get_by_label("具体表现")).to_have_value("在登录超时前写下的很长一段话。")
     submit_form(page, "提交")
     expect(page.locator(".flash")).to_contain_text("自查表已提交，等待审核。")
     assert state_of(world["staff_id"]) == InspectionState.SUBMITTED

@@ -2,8 +2,9 @@
 
 An hour spent on the page still submits (the CSRF token lives as long as the session, and the
 session ends only after SESSION_IDLE_MINUTES without a request). When the login has ended, the post
-comes back as the page with every character typed and a link to log in in another window; login
-keeps the page's CSRF token, so after logging in there the same page submits.
+comes back as the page with every character typed and a link to log in in another window. Login
+gives the session a new CSRF token, so after logging in there the page's next post comes back once
+more, everything still typed, with the new token; the press after that submits.
 """
 import re
 import time
@@ -93,8 +94,13 @@ def test_after_the_login_ended_nothing_typed_is_lost_and_the_page_submits_after_
     other_window._cookies = client._cookies
     log_in(other_window)
 
-    # Back on the kept page: the form as it came back (its token, its values) now submits.
-    again = client.post(url, data={**typed, "csrf_token": token_in(kept)})
+    # Back on the kept page: its token was the ended session's, so it comes back once more, with
+    # everything typed and the logged-in session's token; pressed again, it submits.
+    once_more = client.post(url, data={**typed, "csrf_token": token_in(kept)})
+    assert once_more.status_code == 400
+    assert "您已重新登录" in once_more.text and "一个小时里写下的具体表现 &lt;原样&gt;" in once_more.text
+    assert state_of(world["staff"].id) is None
+    again = client.post(url, data={**typed, "csrf_token": token_in(once_more.text)})
     assert again.status_code == 302, again.text
     assert state_of(world["staff"].id) == InspectionState.SUBMITTED
     inspection = db.session.scalar(select(SelfInspection).where(SelfInspection.user_id == world["staff"].id))
@@ -110,10 +116,12 @@ def test_autosave_after_the_login_ended_says_so_and_brings_a_fresh_token(app, wo
                            headers={"X-CSRFToken": token})
     assert response.status_code == 400
     assert "登录已超时" in response.text and "在新窗口中重新登录" in response.text
-    fresh = response.headers["X-CSRF-Token"]
-    log_in(client)  # in the other window
+    log_in(client)  # in the other window: a new session, a new token
+    refused = client.post(f"/checklists/fill/{template.id}/autosave", data=form_data(template, all_no(template)),
+                          headers={"X-CSRFToken": response.headers["X-CSRF-Token"]})
+    assert refused.status_code == 400 and "您已重新登录" in refused.text
     saved = client.post(f"/checklists/fill/{template.id}/autosave", data=form_data(template, all_no(template)),
-                        headers={"X-CSRFToken": fresh})
+                        headers={"X-CSRFToken": refused.headers["X-CSRF-Token"]})
     assert saved.status_code == 200 and "已自动保存草稿" in saved.text
 
 
