@@ -176,6 +176,12 @@ class Reading(db.Model):
     def rank_list(self) -> list[str]:
         return [rank for rank in self.target_ranks.split(",") if rank]
 
+    @property
+    def web_link(self) -> str:
+        """The link to show, only when it is a web address: the form checks it, and what reached
+        the database some other way (a restored backup, a hand edit) never becomes a javascript: link."""
+        return self.link if self.link.startswith(("http://", "https://")) else ""
+
 
 class ReadingAck(db.Model):
     """已阅: who read what, when."""

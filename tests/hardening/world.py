@@ -12,7 +12,7 @@ from app.commendations import services as commendations
 from app.commitments import services as commitments
 from app.extensions import db
 from app.ledger import dispatches, evidence, services as ledger
-from app.ledger.models import RectifyType
+from app.ledger.models import Handling, RectifyType
 from app.regulations import services as regulations
 from app.study import services as study
 from app.study.models import SessionKind
@@ -47,10 +47,11 @@ def url_args(rule, world) -> dict:
 
 def build_world() -> dict:
     """make_bureau() and a current campaign with a record of every kind, in the states that show
-    the most: an item with evidence and a pending extension, items awaiting 初审 and 销号 and a
-    closed one, a 上级通报, a submitted 自查表 with problems, a signed letter, a 交流发言 with a
-    speaker and a material file, a reading, a returned reflection, an issued rule with its document
-    and a linked item, and commendations of a person and a unit."""
+    the most: an item with evidence and a pending extension, items awaiting 初审 and 销号, a closed
+    discipline case, a 上级通报 with a 零报告, staff's 自查表 submitted with a problem and head's
+    returned, a signed letter, a 交流发言 with a speaker and a material file, a reading, a returned
+    reflection, an issued rule with its document and a linked item, and commendations of a person
+    and a unit."""
     w = make_bureau()
     campaign = w["campaign"] = make_campaign()
     office, admin, head, staff, leader = w["office"], w["admin"], w["head"], w["staff"], w["leader"]
@@ -72,6 +73,8 @@ def build_world() -> dict:
     closed = w["closed"] = make_item(unit=office, owner=staff, leader=leader, campaign=campaign,
                                      rectify_type=RectifyType.IMMEDIATE)
     ledger.close_now(closed, leader, closed.version, "当场整改到位。")
+    db.session.flush()
+    ledger.record_handling(closed, w["inspector"], closed.version, Handling.CRITICISM, "王某", "全局通报批评。")
 
     dispatch = w["dispatch"] = dispatches.create_dispatch(
         w["inspector"], campaign, "关于窗口服务问题的通报", "部分窗口存在推诿现象。", "工作效率", today + timedelta(days=15),
@@ -89,6 +92,10 @@ def build_world() -> dict:
     checklists.return_(inspection, head, inspection.version, "具体表现写得不够具体。")
     db.session.flush()
     checklists.submit(inspection, staff, inspection.version, answers, today)
+    returned = checklists.start(w["checklist"], head)
+    checklists.submit(returned, head, returned.version, answers, today)
+    db.session.flush()
+    checklists.return_(returned, leader, returned.version, "请补充本股室的问题。")
 
     w["letter"] = commitments.create_template(admin, campaign, title="作风建设承诺书", body=BODY, target_ranks=[],
                                               due_on=today + timedelta(days=7))
