@@ -1,0 +1,30 @@
+"""情况报告 in Excel: one sheet per table of the report page — 总体情况, 分类统计 and the three lists."""
+from app import xlsx
+from app.overview.reports import Report
+from app.xlsx import Column
+
+
+def _column(header: str, width: int, wrap: bool = False) -> Column:
+    return Column(header, header, False, width, "", wrap=wrap)
+
+
+SUMMARY_COLUMNS = (_column("项目", 30), _column("数值", 30))
+COUNT_COLUMNS = (_column("分类", 10), _column("项目", 12), _column("新增问题", 10), _column("推进落实", 10),
+                 _column("已办结销号", 12))
+
+
+def export(file, report: Report) -> None:
+    """Write the report's tables to `file` (a seekable binary file), one sheet each."""
+    sheets = [
+        ("总体情况", SUMMARY_COLUMNS, report.summary_rows()),
+        ("分类统计", COUNT_COLUMNS, report.count_rows()),
+    ]
+    for report_list in report.lists.values():
+        columns = report_list.columns
+        sheets.append((
+            report_list.title,
+            tuple(_column(c.header, c.width, wrap=c.kind == "long") for c in columns),
+            (tuple(c.value(entry) for c in columns) for entry in report_list.entries),
+        ))
+    xlsx.write_sheets(file, sheets)
+

@@ -1,0 +1,239 @@
+"""情况报告 as a Word (.docx) draft the 专项办 edits and sends upward.
+
+Laid out as Chinese official documents (党政机关公文格式, GB/T 9704) are: A4 with margins of 3.7 cm
+(top), 3.5 cm (bottom), 2.8 cm (left) and 2.6 cm (right); the title in 方正小标宋简体 二号, the body in
+仿宋_GB2312 三号 at a fixed 28 pt line (22 lines a page), first-level headings in 黑体, paragraphs
+indented two characters, page numbers "— 1 —" at the foot. Offices without 方正小标宋简体 or
+仿宋_GB2312 (a plain Windows) get 宋体 and 仿宋: the document's font table names them as the
+alternatives. The tables are the report page's, in 五号 so that they fit the width.
+"""
+from io import BytesIO
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
+from docx.oxml import OxmlElement, parse_xml
+from docx.oxml.ns import nsdecls, qn
+from docx.shared import Cm, Pt
+from lxml import etree
+
+from app.ledger.models import Source
+from app.overview.reports import Report, chinese_date
+
+TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
+BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+TITLE_SIZE = Pt(22)  # 二号
+BODY_SIZE = Pt(16)  # 三号
+TABLE_SIZE = Pt(10.5)  # 五号
+LINE = Pt(28)
+TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+NUMERALS = "一二三四五六七八九十"
+PLACEHOLDER = "（此处由专项办填写存在的主要问题、原因分析和下一步工作打算。）"
+# Fonts the document names, with the one Word and WPS use where that is not installed.
+FONT_TABLE = ((TITLE_FONT, TITLE_FALLBACK, "roman"), (BODY_FONT, BODY_FALLBACK, "modern"),
+              (HEADING_FONT, None, "modern"))
+
+
+def build(report: Report, today) -> bytes:
+    """The report as a .docx file."""
+    document = Document()
+    _page(document.sections[0])
+    _default_fonts(document)
+    _font_table(document)
+    _footer_page_number(document.sections[0])
+
+    title = f"关于{report.campaign.title}问题整改情况的报告"
+    _paragraph(document, title, font=TITLE_FONT, size=TITLE_SIZE, align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+    _paragraph(document, "", indent=False)
+    _paragraph(document, (
+        f"按照{report.campaign.title}工作部署，现将{report.scope_name}{report.period.text}问题排查整改情况"
+        "报告如下："
+    ))
+    headings = iter(NUMERALS)
+
+    def heading(text: str) -> None:
+        _paragraph(document, f"{next(headings)}、{text}", font=HEADING_FONT)
+
+    heading("总体情况")
+    _paragraph(document, _figures_text(report))
+    heading("问题分类统计")
+    _counts_table(document, report)
+    for report_list in report.lists.values():
+        heading(f"{report_list.title}情况")
+        if not report_list.entries:
+            _paragraph(document, f"本期无{report_list.title}。")
+            continue
+        _paragraph(document, f"共{report_list.tally.total}个（{report_list.definition.rstrip('。')}），详见下表。")
+        _list_table(document, report_list)
+    heading("存在问题和下一步工作")
+    placeholder = _paragraph(document, PLACEHOLDER)
+    for run in placeholder.runs:
+        run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+    _paragraph(document, "", indent=False)
+    for text in (report.scope_name, chinese_date(today)):
+        # 落款: right-aligned, four characters in from the right margin.
+        signature = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        signature.paragraph_format.right_indent = Pt(4 * 16)
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _figures_text(report: Report) -> str:
+    new, ongoing, closed = report.new.tally, report.ongoing.tally, report.signed_off.tally
+    sources = "、".join(f"{Source(key).label}{n}个" for key, n in new.by_source.items() if n)
+    end = f"{report.period.end.month}月{report.period.end.day}日"
+    text = f"{report.period.text}，新增问题{new.total}个"
+    text += f"（{sources}）" if sources else ""
+    text += f"；办结销号{closed.total}个"
+    text += f"，其中超过整改时限销号{closed.overdue}个" if closed.overdue else ""
+    text += (f"。截至{end}，正在推进落实的问题{ongoing.total}个，其中逾期{ongoing.overdue}个，"
+             f"本期有情况反馈的{report.with_feedback}个。")
+    text += f"专项行动开展以来累计发现问题{report.registered}个，已销号{report.closed}个"
+    text += f"，销号率{report.closed_rate}%。" if report.closed_rate is not None else "。"
+    return text
+
+
+# -- Tables ----------------------------------------------------------------------------------------
+def _counts_table(document, report: Report) -> None:
+    headers = ("分类", "项目", "新增问题", "推进落实", "已办结销号")
+    table = _table(document, headers, (2.6, 3.4, 3.2, 3.2, 3.2))
+    for group, rows in report.count_table():
+        first = None
+        for label, *counts in rows:
+            cells = table.add_row().cells
+            _cell(cells[1], label)
+            for cell, count in zip(cells[2:], counts, strict=True):
+                _cell(cell, str(count), center=True)
+            if first is None:
+                first = cells[0]
+                _cell(first, group, center=True)
+            else:
+                first = first.merge(cells[0])
+
+
+def _list_table(document, report_list) -> None:
+    columns = [c for c in report_list.columns if c.in_document]
+    total = sum(c.width for c in columns)
+    table = _table(document, [c.header for c in columns], [TEXT_WIDTH_CM * c.width / total for c in columns])
+    for entry in report_list.entries:
+        cells = table.add_row().cells
+        for cell, column in zip(cells, columns, strict=True):
+            value = column.value(entry)
+            text = f"{value:%Y-%m-%d}" if hasattr(value, "strftime") else str(value or "")
+            _cell(cell, text, center=column.kind in ("date", "code", "flag"))
+
+
+def _table(document, headers, widths_cm):
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for column, width in zip(table.columns, widths_cm, strict=True):
+        column.width = Cm(width)
+    header = table.rows[0]
+    _repeat_as_header(header)
+    for cell, text in zip(header.cells, headers, strict=True):
+        _cell(cell, text, bold=True, center=True)
+    return table
+
+
+def _cell(cell, text: str, bold: bool = False, center: bool = False) -> None:
+    paragraph = cell.paragraphs[0]
+    paragraph.paragraph_format.first_line_indent = None
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if center:
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = paragraph.add_run(text)
+    run.font.size = TABLE_SIZE
+    run.font.bold = bold
+
+
+def _repeat_as_header(row) -> None:
+    """The header row repeats at the top of every page a long table runs over."""
+    properties = row._tr.get_or_add_trPr()
+    properties.append(parse_xml(f"<w:tblHeader {nsdecls('w')}/>"))
+
+
+# -- Page, fonts, paragraphs -----------------------------------------------------------------------
+def _page(section) -> None:
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+
+
+def _set_fonts(r_pr, east_asia: str) -> None:
+    """Name the fonts outright (Latin, East Asian) and drop the theme's, which would win over them."""
+    fonts = r_pr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(theme), None)
+    for slot, name in (("w:ascii", LATIN_FONT), ("w:hAnsi", LATIN_FONT), ("w:cs", LATIN_FONT),
+                       ("w:eastAsia", east_asia)):
+        fonts.set(qn(slot), name)
+
+
+def _default_fonts(document) -> None:
+    """仿宋_GB2312 三号 at a fixed 28 pt line, no space between paragraphs, Chinese line breaking."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    r_pr = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_fonts(r_pr, BODY_FONT)
+    r_pr.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")
+    normal = document.styles["Normal"]
+    _set_fonts(normal.element.get_or_add_rPr(), BODY_FONT)
+    normal.font.size = BODY_SIZE
+    paragraph = normal.paragraph_format
+    paragraph.space_before = paragraph.space_after = Pt(0)
+    paragraph.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    paragraph.line_spacing = LINE
+    paragraph.widow_control = False
+
+
+def _font_table(document) -> None:
+    """Declare the Chinese fonts (GB2312 character set) with the alternative Word falls back on."""
+    part = next(rel.target_part for rel in document.part.rels.values() if rel.reltype.endswith("/fontTable"))
+    fonts = parse_xml(part.blob)
+    for name, fallback, family in FONT_TABLE:
+        alternative = f'<w:altName w:val="{fallback}"/>' if fallback else ""
+        fonts.append(parse_xml(
+            f'<w:font {nsdecls("w")} w:name="{name}">{alternative}<w:charset w:val="86"/>'
+            f'<w:family w:val="{family}"/><w:pitch w:val="fixed"/></w:font>'
+        ))
+    # python-docx keeps parts it does not model as bytes; there is no public setter.
+    part._blob = etree.tostring(fonts, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _footer_page_number(section) -> None:
+    """— 1 — in 宋体 四号 at the foot of every page, centred."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text in ("— ", None, " —"):
+        run = paragraph.add_run()
+        run.font.size = Pt(14)
+        _set_fonts(run._element.get_or_add_rPr(), "宋体")
+        if text is None:
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE")
+            paragraph._p.append(field)
+            field.append(run._element)
+            run.text = "1"
+        else:
+            run.text = text
+
+
+def _paragraph(document, text: str, font: str | None = None, size=None, align=None, indent: bool = True):
+    paragraph = document.add_paragraph()
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(2 * 16)
+    if align is not None:
+        paragraph.alignment = align
+    if text:
+        run = paragraph.add_run(text)
+        if font:
+            _set_fonts(run._element.get_or_add_rPr(), font)
+        if size:
+            run.font.size = size
+    return paragraph
