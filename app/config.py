@@ -76,6 +76,8 @@ class Config:
     WTF_CSRF_TIME_LIMIT = None
     # A 自查表 open in the browser saves its draft this often while there are changes (keeping the login alive).
     CHECKLIST_AUTOSAVE_SECONDS = _env_int("CHECKLIST_AUTOSAVE_SECONDS", 120)
+    # 上热中温下冷: warn when a level's rate trails the level above by more than this many points
+    GAUGE_GAP_POINTS = _env_int("GAUGE_GAP_POINTS", 15)
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
     # Built-in form messages come from WTForms' own Chinese catalogue (see app.forms.Form).
     WTF_I18N_ENABLED = False

@@ -94,6 +94,11 @@ class Column:
         return self.header + ("*" if self.required else "")
 
 
+def export_column(key: str, header: str, width: int, wrap: bool = False) -> Column:
+    """A column of an export: no import rule, only its header and how it looks."""
+    return Column(key, header, False, width, "", wrap=wrap)
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with a file: where (sheet, row as Excel numbers it, column) and what."""
@@ -294,6 +299,17 @@ _STYLES = (
     '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>'
     '</styleSheet>'
 )
+
+
+def keep_as_text(sheet) -> None:
+    """For a sheet built with openpyxl (the import templates): text that begins like a formula (a
+    unit or a name typed as "=…", say) is stored as text with the quote prefix, as in the exports;
+    openpyxl would otherwise write any "=…" string as a formula."""
+    for row in sheet.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str) and cell.value[:1] in _TRIGGERS:
+                cell.data_type = "s"
+                cell.quotePrefix = True
 
 
 def _content_types(sheets: int) -> str:

@@ -221,12 +221,13 @@ class Progress:
         return self.waiting + self.returned + self.passed
 
     @property
-    def submitted_rate(self) -> int:
-        return round(100 * self.submitted / self.required) if self.required else 0
+    def submitted_rate(self) -> int | None:
+        """Whole percent rounded down (99.6% never reads 100%), as every rate; None: nobody must fill."""
+        return self.submitted * 100 // self.required if self.required else None
 
     @property
-    def passed_rate(self) -> int:
-        return round(100 * self.passed / self.required) if self.required else 0
+    def passed_rate(self) -> int | None:
+        return self.passed * 100 // self.required if self.required else None
 
 
 @dataclass

@@ -4,36 +4,32 @@ from io import BytesIO
 
 from app import xlsx
 from app.org.models import Rank
-from app.xlsx import Column
-
-
-def _column(key: str, header: str, width: int, wrap: bool = False) -> Column:
-    return Column(key, header, False, width, "", wrap=wrap)
+from app.xlsx import export_column
 
 
 LIST_COLUMNS = (
-    _column("number", "序号", 6),
-    _column("kind", "类别", 8),
-    _column("name", "姓名/集体", 22),
-    _column("unit", "单位", 22),
-    _column("title", "职务", 14),
-    _column("honour", "荣誉称号", 22),
-    _column("reason", "表彰事由", 50, wrap=True),
-    _column("awarded_on", "表彰日期", 12),
-    _column("issuer", "表彰单位", 14),
+    export_column("number", "序号", 6),
+    export_column("kind", "类别", 8),
+    export_column("name", "姓名/集体", 22),
+    export_column("unit", "单位", 22),
+    export_column("title", "职务", 14),
+    export_column("honour", "荣誉称号", 22),
+    export_column("reason", "表彰事由", 50, wrap=True),
+    export_column("awarded_on", "表彰日期", 12),
+    export_column("issuer", "表彰单位", 14),
 )
-RECOMMENDATION_COLUMN = _column("recommendation", "推荐情况", 14)
+RECOMMENDATION_COLUMN = export_column("recommendation", "推荐情况", 14)
 RECOMMENDATION_COLUMNS = (
-    _column("number", "序号", 6),
-    _column("name", "姓名", 10),
-    _column("unit", "单位", 22),
-    _column("title", "职务", 14),
-    _column("rank", "职级层次", 10),
-    _column("recommendation", "推荐类别", 14),
-    _column("honour", "荣誉称号", 22),
-    _column("reason", "表彰事由", 50, wrap=True),
-    _column("awarded_on", "表彰日期", 12),
-    _column("issuer", "表彰单位", 14),
+    export_column("number", "序号", 6),
+    export_column("name", "姓名", 10),
+    export_column("unit", "单位", 22),
+    export_column("title", "职务", 14),
+    export_column("rank", "职级层次", 10),
+    export_column("recommendation", "推荐类别", 14),
+    export_column("honour", "荣誉称号", 22),
+    export_column("reason", "表彰事由", 50, wrap=True),
+    export_column("awarded_on", "表彰日期", 12),
+    export_column("issuer", "表彰单位", 14),
 )
 
 

@@ -7,35 +7,31 @@ from app.commitments.queries import RANKS, Progress
 from app.ledger.excel import UNSAFE_IN_FILENAME
 from app.org.models import Rank
 from app.templating import format_datetime
-from app.xlsx import Column
+from app.xlsx import export_column
 
 SUMMARY_SHEET = "签署情况统计"
 PEOPLE_SHEET = "人员名单"
 
 
-def _column(key: str, header: str, width: int, wrap: bool = False) -> Column:
-    return Column(key, header, False, width, "", wrap=wrap)
-
-
 SUMMARY_COLUMNS = (
-    _column("unit", "单位", 22),
-    _column("required", "应签人数", 9),
-    _column("signed", "已签人数", 9),
-    _column("unsigned", "未签人数", 9),
-    _column("rate", "签署率（%）", 10),
+    export_column("unit", "单位", 22),
+    export_column("required", "应签人数", 9),
+    export_column("signed", "已签人数", 9),
+    export_column("unsigned", "未签人数", 9),
+    export_column("rate", "签署率（%）", 10),
     *(column for rank in RANKS for column in (
-        _column(f"{rank}_required", f"{rank.label}应签", 10), _column(f"{rank}_signed", f"{rank.label}已签", 10),
+        export_column(f"{rank}_required", f"{rank.label}应签", 10), export_column(f"{rank}_signed", f"{rank.label}已签", 10),
     )),
-    _column("unsigned_names", "未签署人员", 50, wrap=True),
+    export_column("unsigned_names", "未签署人员", 50, wrap=True),
 )
 PEOPLE_COLUMNS = (
-    _column("unit", "单位", 22),
-    _column("name", "姓名", 10),
-    _column("title", "职务", 14),
-    _column("rank", "职级", 10),
-    _column("status", "签署情况", 10),
-    _column("signed_at", "签署时间", 17),
-    _column("typed_name", "签名", 10),
+    export_column("unit", "单位", 22),
+    export_column("name", "姓名", 10),
+    export_column("title", "职务", 14),
+    export_column("rank", "职级", 10),
+    export_column("status", "签署情况", 10),
+    export_column("signed_at", "签署时间", 17),
+    export_column("typed_name", "签名", 10),
 )
 
 

@@ -12,7 +12,9 @@ from app.ledger.models import (
 from app.org.models import Unit
 
 SORTS = {
-    "code": ("按序号", lambda: (Unit.sort_order, LedgerItem.unit_id, LedgerItem.serial)),
+    # Unit.id, not LedgerItem.unit_id: then units walked in order (ix_unit_sort_order_id) and each
+    # unit's items by 序号 (the unique index) are already in this order, and nothing is sorted.
+    "code": ("按序号", lambda: (Unit.sort_order, Unit.id, LedgerItem.serial)),
     "due": ("按整改时限", lambda: (LedgerItem.due_on.is_(None), LedgerItem.due_on, LedgerItem.id)),
     "updated": ("按最近更新", lambda: (LedgerItem.updated_at.desc(), LedgerItem.id.desc())),
 }
@@ -79,7 +81,7 @@ def ledger_query(user, filters: LedgerFilters, today: date):
     query = (
         select(LedgerItem)
         .join(Unit, Unit.id == LedgerItem.unit_id)
-        .where(policy.ledger_scope(user))
+        .where(policy.ledger_scope(user), policy.ledger_unit_scope(user))
         .options(joinedload(LedgerItem.unit), joinedload(LedgerItem.owner), joinedload(LedgerItem.leader))
     )
     if filters.campaign:
@@ -129,7 +131,7 @@ class UnitCounts:
 
     @property
     def closed_rate(self) -> int:
-        return round(100 * self.closed / self.total) if self.total else 0
+        return self.closed * 100 // self.total if self.total else 0  # rounded down, as every rate
 
 
 def unit_counts(unit_ids, campaign_id: int | None, today: date) -> dict[int, UnitCounts]:

@@ -35,7 +35,7 @@ def _count_if(condition):
     return func.count(case((condition, 1)))
 
 
-def _rank_matches(ranks_column, rank):
+def rank_matches(ranks_column, rank):
     """SQL: `rank` is one of the comma-separated `ranks_column`, or that column is empty (all ranks)."""
     return or_(ranks_column == "", (literal(",") + ranks_column + literal(",")).contains(literal(",") + rank + literal(",")))
 
@@ -50,13 +50,13 @@ def _session_unit_matches(unit_id):
 
 def must_attend_condition():
     """SQL on StudySession × User (User joined with Unit): the person must attend the session."""
-    return and_(User.active.is_(True), Unit.active.is_(True), _rank_matches(StudySession.target_ranks, User.rank),
+    return and_(User.active.is_(True), Unit.active.is_(True), rank_matches(StudySession.target_ranks, User.rank),
                 _session_unit_matches(User.unit_id))
 
 
 def sessions_for_person(user):
     """SQL on StudySession: the sessions `user` must attend (their values, not a join)."""
-    return and_(_rank_matches(StudySession.target_ranks, literal(user.rank)), _session_unit_matches(user.unit_id))
+    return and_(rank_matches(StudySession.target_ranks, literal(user.rank)), _session_unit_matches(user.unit_id))
 
 
 def attendee_condition(session: StudySession):
@@ -194,16 +194,20 @@ def session_tallies(session_ids, unit_ids=None) -> dict[int, Tally]:
     return tallies
 
 
-def attendance_figures(campaign_id: int, now: datetime, unit_ids=None) -> Figures:
-    """Attendance per unit and rank level over the campaign's sessions whose figures are final
-    (begun, sign-in closed): two queries."""
-    rows = db.session.execute(
+def attendance_rows(campaign_id: int, now: datetime, unit_ids=None):
+    """(unit, rank, 应到, 出席, 请假, 缺席) over the campaign's sessions whose figures are final (begun,
+    sign-in closed): one query. Also the 工作概况 figures' source."""
+    return db.session.execute(
         _people_by_session().with_only_columns(User.unit_id, User.rank, *_attendance_counts())
         .where(StudySession.campaign_id == campaign_id, StudySession.starts_at <= now,
                StudySession.signin_closes_at < now, _scope(unit_ids))
         .group_by(User.unit_id, User.rank)
     ).all()
-    return _figures(rows, unit_ids)
+
+
+def attendance_figures(campaign_id: int, now: datetime, unit_ids=None) -> Figures:
+    """Attendance per unit and rank level over the sessions whose figures are final: two queries."""
+    return _figures(attendance_rows(campaign_id, now, unit_ids), unit_ids)
 
 
 def attendance_sheet(session: StudySession, unit_ids=None) -> list[tuple[User, Attendance | None]]:
@@ -254,7 +258,7 @@ def readings_for(user, campaign_id: int | None, everything: bool = False) -> lis
         .order_by(Reading.sort_order, Reading.id)
     )
     if not everything:
-        query = query.where(_rank_matches(Reading.target_ranks, literal(user.rank)))
+        query = query.where(rank_matches(Reading.target_ranks, literal(user.rank)))
     return [(reading, ack) for reading, ack in db.session.execute(query)]
 
 
@@ -263,7 +267,7 @@ def _people_by_reading():
         select(Reading.id).select_from(Reading)
         .join(User, true()).join(Unit, Unit.id == User.unit_id)
         .outerjoin(ReadingAck, and_(ReadingAck.reading_id == Reading.id, ReadingAck.user_id == User.id))
-        .where(User.active.is_(True), Unit.active.is_(True), _rank_matches(Reading.target_ranks, User.rank))
+        .where(User.active.is_(True), Unit.active.is_(True), rank_matches(Reading.target_ranks, User.rank))
     )
 
 
@@ -280,16 +284,22 @@ def reading_tallies(campaign_id: int, unit_ids=None) -> dict[int, Tally]:
     return {reading_id: Tally(required, read) for reading_id, required, read in rows}
 
 
-def reading_figures(campaign_id: int, unit_ids=None, reading_id: int | None = None) -> Figures:
-    """Read rates per unit and rank level over the whole list (or one item): two queries."""
+def reading_rows(campaign_id: int, unit_ids=None, reading_id: int | None = None):
+    """(unit, rank, 应阅, 已阅) over the whole list (or one item): one query. Also the 工作概况
+    figures' source."""
     query = (
         _people_by_reading().with_only_columns(User.unit_id, User.rank, *_read_counts())
         .where(Reading.campaign_id == campaign_id, _scope(unit_ids)).group_by(User.unit_id, User.rank)
     )
     if reading_id is not None:
         query = query.where(Reading.id == reading_id)
-    return _figures([(unit_id, rank, required, read, 0, 0) for unit_id, rank, required, read in db.session.execute(query)],
-                    unit_ids)
+    return db.session.execute(query).all()
+
+
+def reading_figures(campaign_id: int, unit_ids=None, reading_id: int | None = None) -> Figures:
+    """Read rates per unit and rank level over the whole list (or one item): two queries."""
+    rows = reading_rows(campaign_id, unit_ids, reading_id)
+    return _figures([(unit_id, rank, required, read, 0, 0) for unit_id, rank, required, read in rows], unit_ids)
 
 
 def readers(campaign_id: int, unit_id: int, reading_id: int | None = None) -> list[tuple[User, Tally]]:
@@ -375,7 +385,7 @@ def todo_counts(user, campaign_id: int, now: datetime, soon: datetime) -> TodoCo
     ).one()
     unread = db.session.scalar(
         select(func.count(Reading.id))
-        .where(Reading.campaign_id == campaign_id, _rank_matches(Reading.target_ranks, literal(user.rank)),
+        .where(Reading.campaign_id == campaign_id, rank_matches(Reading.target_ranks, literal(user.rank)),
                ~exists().where(ReadingAck.reading_id == Reading.id, ReadingAck.user_id == user.id))
     )
     mine = Reflection.user_id == user.id

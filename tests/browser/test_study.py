@@ -58,8 +58,8 @@ def open_study(page, tab: str | None = None):
     page.locator(".nav").get_by_role("link", name="学习教育").click()
     expect(page.get_by_role("heading", name="学习教育")).to_be_visible()
     if tab:
-        page.locator(".study-tabs").get_by_role("link", name=tab).click()
-        expect(page.locator(".study-tabs a.active")).to_have_text(tab)
+        page.locator(".area-tabs").get_by_role("link", name=tab).click()
+        expect(page.locator(".area-tabs a.active")).to_have_text(tab)
 
 
 def click(page, locator):
