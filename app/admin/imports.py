@@ -156,6 +156,8 @@ def build_template() -> bytes:
     _dropdown(users_sheet, USER_COLUMNS, "role", ROLE_LABELS, "角色")
     _dropdown(users_sheet, USER_COLUMNS, "rank", RANK_LABELS, "职级层次")
     _guide(workbook.create_sheet(GUIDE_SHEET))
+    for sheet in workbook.worksheets:
+        xlsx.keep_as_text(sheet)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

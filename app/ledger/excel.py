@@ -130,6 +130,8 @@ def build_template(leaders: list[User], people: list[User] | None = None, unit: 
     _dropdown(sheet, "category", list(CATEGORIES), "问题类别")
     _dropdown(sheet, "rectify_type", list(RectifyType.LABELS.values()), "整改类型")
     _guide(workbook.create_sheet(GUIDE_SHEET), leaders, people or [], unit)
+    for sheet in workbook.worksheets:
+        xlsx.keep_as_text(sheet)
     out = BytesIO()
     workbook.save(out)
     return out.getvalue()

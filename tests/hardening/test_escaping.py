@@ -8,41 +8,13 @@ kind of person, as a page and as a fragment, and every POST route answers an htm
 import re
 
 import pytest
-from sqlalchemy import String, select, update
+from sqlalchemy import String
 
 from app import audit
 from app.extensions import db
 from tests.conftest import AuthActions
-from tests.hardening.world import get_urls, url_args
+from tests.hardening.world import FREE_TEXT, get_urls, overwrite_free_text, url_args
 
-FREE_TEXT = {
-    "campaign": ("title", "description"),
-    "unit": ("name",),
-    "user": ("username", "full_name", "title", "phone"),
-    "ledger_item": ("description", "goal", "measures", "progress", "completion", "remarks", "instruction",
-                    "person_concerned"),
-    "ledger_event": ("note",),
-    "evidence": ("original_name",),
-    "extension_request": ("reason", "decision_note"),
-    "dispatch": ("title", "description"),
-    "dispatch_target": ("zero_report_note",),
-    "checklist_template": ("title", "instructions"),
-    "checklist_section": ("title",),
-    "checklist_item": ("text",),
-    "self_inspection": ("return_reason",),
-    "self_inspection_answer": ("manifestation", "measures"),
-    "self_inspection_event": ("note",),
-    "letter_template": ("title", "body"),
-    "signature": ("title", "rendered_text", "typed_name", "address"),
-    "study_session": ("title", "place", "materials"),
-    "session_speaker": ("topic",),
-    "session_file": ("original_name",),
-    "attendance": ("reason",),
-    "reading": ("title", "summary", "link"),
-    "reflection": ("title", "body", "review_comment"),
-    "regulation": ("title", "document_number", "summary", "file_name"),
-    "commendation": ("honour", "reason", "issuer"),
-}
 # The fields named in the issue: each must be shown somewhere (escaped), or the test proves nothing.
 MUST_BE_SHOWN = {
     ("ledger_item", column) for column in FREE_TEXT["ledger_item"]
@@ -75,17 +47,7 @@ def payload(k: int, column) -> str:
 
 
 def plant() -> dict[int, tuple[str, str]]:
-    """Overwrite every free-text column of every row; returns what each number stands for."""
-    planted = {}
-    for name, columns in FREE_TEXT.items():
-        table = db.metadata.tables[name]
-        for row_id in db.session.scalars(select(table.c.id)).all():
-            values = {}
-            for column in columns:
-                k = len(planted) + 1
-                planted[k] = (name, column)
-                values[column] = payload(k, table.c[column])
-            db.session.execute(update(table).where(table.c.id == row_id).values(**values))
+    planted = overwrite_free_text(payload)
     k = len(planted) + 1
     planted[k] = ("audit_log", "summary")
     audit.record("unit.created", None, payload(k, db.metadata.tables["audit_log"].c.summary), note=f"<b>{k}</b>")

@@ -6,6 +6,8 @@ record it takes; a new parameter name fails `url_args()` until it is added here.
 """
 from datetime import date, datetime, timedelta, timezone
 
+from sqlalchemy import select, update
+
 from app.checklists import services as checklists
 from app.checklists.services import AnswerInput
 from app.commendations import services as commendations
@@ -29,6 +31,35 @@ URL_ARGS = {
     "inspection_id": "inspection", "template_id": "letter", "signature_id": "signature",
     "session_id": "exchange", "speaker_id": "speaker", "file_id": "file", "reading_id": "reading",
     "reflection_id": "reflection", "regulation_id": "rule", "commendation_id": "honour",
+}
+# Every column people type into, by table: what the escaping and export tests fill with attacks.
+FREE_TEXT = {
+    "campaign": ("title", "description"),
+    "unit": ("name",),
+    "user": ("username", "full_name", "title", "phone"),
+    "ledger_item": ("description", "goal", "measures", "progress", "completion", "remarks", "instruction",
+                    "person_concerned"),
+    "ledger_event": ("note",),
+    "evidence": ("original_name",),
+    "extension_request": ("reason", "decision_note"),
+    "dispatch": ("title", "description"),
+    "dispatch_target": ("zero_report_note",),
+    "checklist_template": ("title", "instructions"),
+    "checklist_section": ("title",),
+    "checklist_item": ("text",),
+    "self_inspection": ("return_reason",),
+    "self_inspection_answer": ("manifestation", "measures"),
+    "self_inspection_event": ("note",),
+    "letter_template": ("title", "body"),
+    "signature": ("title", "rendered_text", "typed_name", "address"),
+    "study_session": ("title", "place", "materials"),
+    "session_speaker": ("topic",),
+    "session_file": ("original_name",),
+    "attendance": ("reason",),
+    "reading": ("title", "summary", "link"),
+    "reflection": ("title", "body", "review_comment"),
+    "regulation": ("title", "document_number", "summary", "file_name"),
+    "commendation": ("honour", "reason", "issuer"),
 }
 # Routes whose <template_id> is a checklist, not a letter.
 CHECKLIST_TEMPLATE_ROUTES = {"checklists.fill", "checklists.autosave", "checklists.template_detail",
@@ -149,3 +180,19 @@ def get_urls(app, world) -> list[str]:
     return [adapter.build(rule.endpoint, url_args(rule, world))
             for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule)
             if "GET" in rule.methods and rule.endpoint != "static"]
+
+
+def overwrite_free_text(value_for) -> dict[int, tuple[str, str]]:
+    """Overwrite every FREE_TEXT column of every row in the database with value_for(k, column),
+    k numbering the values; returns the (table, column) each k stands for. Not committed."""
+    planted = {}
+    for name, columns in FREE_TEXT.items():
+        table = db.metadata.tables[name]
+        for row_id in db.session.scalars(select(table.c.id)).all():
+            values = {}
+            for column in columns:
+                k = len(planted) + 1
+                planted[k] = (name, column)
+                values[column] = value_for(k, table.c[column])
+            db.session.execute(update(table).where(table.c.id == row_id).values(**values))
+    return planted
