@@ -224,19 +224,18 @@ class Report:
                 yield (group, *row)
 
     def summary_rows(self):
-        """The 总体情况 figures: (label, value)."""
-        end = f"{self.period.end:%Y-%m-%d}"
+        """The 总体情况 figures: (label, value); 推进落实 and 累计 as at the end of the period."""
         return [
             ("统计范围", self.scope_name),
-            ("统计期间", f"{self.period.start:%Y-%m-%d} 至 {end}"),
+            ("统计期间", f"{self.period.start:%Y-%m-%d} 至 {self.period.end:%Y-%m-%d}"),
             ("新增问题", self.new.tally.total),
             ("已办结销号", self.signed_off.tally.total),
-            ("推进落实（期末未销号）", self.ongoing.tally.total),
+            ("推进落实", self.ongoing.tally.total),
             ("其中：逾期", self.ongoing.tally.overdue),
-            ("其中：本期有情况反馈", self.with_feedback),
-            (f"累计发现问题（截至 {end}）", self.registered),
+            ("其中：本期有反馈", self.with_feedback),
+            ("累计发现问题", self.registered),
             ("累计已销号", self.closed),
-            ("销号率", "—" if self.closed_rate is None else f"{self.closed_rate}%"),
+            ("累计销号率", "—" if self.closed_rate is None else f"{self.closed_rate}%"),
         ]
 
 
