@@ -142,6 +142,22 @@ def ledger_scope(user):
     return and_(LedgerItem.unit_id == user.unit_id, LedgerItem.is_discipline.is_(False))
 
 
+def ledger_unit_scope(user):
+    """SQL condition on Unit: the units whose items ledger_scope may let `user` see. Lists add it
+    so the database walks only those units (a province has a thousand), not every unit's items."""
+    from sqlalchemy import select
+
+    from app.ledger.models import LedgerItem
+    from app.org.models import Unit
+
+    if sees_all_units(user):
+        return true()
+    if user.role == Role.LEADER:
+        responsible = select(LedgerItem.unit_id).where(LedgerItem.leader_id == user.id)
+        return or_(Unit.id.in_(user.portfolio_unit_ids), Unit.id.in_(responsible))
+    return Unit.id == user.unit_id
+
+
 def first_review_scope(user):
     """SQL condition: items whose 初审 falls to `user` as a unit head (for to-do counts)."""
     from app.ledger.models import LedgerItem

@@ -99,6 +99,10 @@ class LedgerItem(db.Model):
         Index("ix_ledger_item_unit_state", "unit_id", "state"),
         Index("ix_ledger_item_campaign_state", "campaign_id", "state"),
         Index("ix_ledger_item_due_on", "due_on"),
+        Index("ix_ledger_item_campaign_owner", "campaign_id", "owner_id", "state"),
+        Index("ix_ledger_item_campaign_leader", "campaign_id", "leader_id", "state"),
+        Index("ix_ledger_item_campaign_updated", "campaign_id", "updated_at", "id"),
+        Index("ix_ledger_item_leader_unit", "leader_id", "unit_id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

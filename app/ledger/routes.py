@@ -18,12 +18,14 @@ from app.ledger.forms import (
 from app.ledger.models import CATEGORIES, Evidence, ExtensionRequest, LedgerEvent, LedgerItem, RectifyType, Source, State
 from app.ledger.queries import SORTS, LedgerFilters, ledger_query
 from app.org.models import Unit, User, units_in_order
+from app.pagination import BoundedPage
 from app.templating import today
 
 
 @bp.app_template_global()
 def ledger_actions(item: LedgerItem) -> set[str]:
-    return services.available_actions(current_user, item)
+    # The user itself, not the proxy: a list asks this for 50 rows, a dozen rules each.
+    return services.available_actions(current_user._get_current_object(), item)
 
 
 @bp.app_template_global()
@@ -49,7 +51,8 @@ def index():
     policy.require("ledger.list")
     campaign = current_campaign()
     filters = LedgerFilters.from_args(request.args, campaign.id if campaign else None)
-    page = db.paginate(ledger_query(current_user, filters, today()), per_page=50, error_out=False)
+    page = BoundedPage(ledger_query(current_user, filters, today()), LedgerItem.id,
+                       request.args.get("page", 1, type=int), per_page=50)
     return render_template(
         "ledger/index.html", page=page, filters=filters, units=_visible_units(), states=list(State),
         sources=list(Source), categories=CATEGORIES, rectify_types=list(RectifyType), sorts=SORTS,
