@@ -5,12 +5,17 @@ Laid out as Chinese official documents (党政机关公文格式, GB/T 9704) are
 仿宋_GB2312 三号 at a fixed 28 pt line (22 lines a page), first-level headings in 黑体, paragraphs
 indented two characters, page numbers "— 1 —" at the foot. Offices without 方正小标宋简体 or
 仿宋_GB2312 (a plain Windows) get 宋体 and 仿宋: the document's font table names them as the
-alternatives. The tables are the report page's, in 五号 so that they fit the width.
+alternatives.
+
+The report: the opening naming the campaign, the units and the period; 总体情况 in figures; the
+分类统计 table; a highlighted placeholder where the office writes its own analysis and plans; the
+list of attachments and the 落款. The three lists follow as 附件1–3 on landscape pages, with the
+page's columns (less 整改类型 and 责任人) in 五号.
 """
 from io import BytesIO
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX, WD_LINE_SPACING
 from docx.oxml import OxmlElement, parse_xml
@@ -19,7 +24,7 @@ from docx.shared import Cm, Pt
 from lxml import etree
 
 from app.ledger.models import Source
-from app.overview.reports import Report, chinese_date
+from app.overview.reports import CLOSED, NEW, ONGOING, OVERDUE_DEFINITION, Report, chinese_date
 
 TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
 BODY_FONT, BODY_FALLBACK = "仿宋_GB2312", "仿宋"
@@ -30,6 +35,9 @@ BODY_SIZE = Pt(16)  # 三号
 TABLE_SIZE = Pt(10.5)  # 五号
 LINE = Pt(28)
 TEXT_WIDTH_CM = 21.0 - 2.8 - 2.6
+LANDSCAPE_WIDTH_CM = 29.7 - 2.8 - 2.6
+# The lists' columns in the Word tables, by kind; long text shares what is left of the width.
+COLUMN_CM = {"code": 2.4, "date": 2.3, "flag": 1.3, "text": 1.9}
 NUMERALS = "一二三四五六七八九十"
 PLACEHOLDER = "（此处由专项办填写存在的主要问题、原因分析和下一步工作打算。）"
 # Fonts the document names, with the one Word and WPS use where that is not installed.
@@ -60,26 +68,47 @@ def build(report: Report, today) -> bytes:
     heading("总体情况")
     _paragraph(document, _figures_text(report))
     heading("问题分类统计")
+    _paragraph(document, "新增、推进落实和已办结销号的问题按问题来源、问题类别统计如下：")
     _counts_table(document, report)
-    for report_list in report.lists.values():
-        heading(f"{report_list.title}情况")
-        if not report_list.entries:
-            _paragraph(document, f"本期无{report_list.title}。")
-            continue
-        _paragraph(document, f"共{report_list.tally.total}个（{report_list.definition.rstrip('。')}），详见下表。")
-        _list_table(document, report_list)
     heading("存在问题和下一步工作")
     placeholder = _paragraph(document, PLACEHOLDER)
     for run in placeholder.runs:
         run.font.highlight_color = WD_COLOR_INDEX.YELLOW
     _paragraph(document, "", indent=False)
+    lists = list(report.lists.values())
+    for number, report_list in enumerate(lists, start=1):
+        # 附件：1．… with the later items aligned under the first one's number.
+        line = _paragraph(document, f"{'附件：' if number == 1 else ''}{number}．{_attachment_title(report_list)}")
+        if number > 1:
+            line.paragraph_format.first_line_indent = Pt(5 * 16)
+    _paragraph(document, "", indent=False)
     for text in (report.scope_name, chinese_date(today)):
         # 落款: right-aligned, four characters in from the right margin.
         signature = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
         signature.paragraph_format.right_indent = Pt(4 * 16)
+
+    # The attachments: each list on landscape pages, as wide tables are printed.
+    for number, report_list in enumerate(lists, start=1):
+        section = document.add_section(WD_SECTION.NEW_PAGE)
+        _page(section, landscape=True)
+        _paragraph(document, f"附件{number}", font=HEADING_FONT, indent=False)
+        _paragraph(document, _attachment_title(report_list), font=TITLE_FONT, size=TITLE_SIZE,
+                   align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        _paragraph(document, f"（{report.scope_name}　{report.period.text}　共{report_list.tally.total}个）",
+                   align=WD_ALIGN_PARAGRAPH.CENTER, indent=False)
+        if report_list.entries:
+            _list_table(document, report_list, LANDSCAPE_WIDTH_CM)
+        else:
+            _paragraph(document, f"本期无{report_list.title}。")
+        note = _paragraph(document, f"说明：{report_list.definition}{OVERDUE_DEFINITION}", size=TABLE_SIZE)
+        note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     out = BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _attachment_title(report_list) -> str:
+    return {NEW: "新增问题清单", ONGOING: "推进落实情况表", CLOSED: "已办结销号情况表"}[report_list.key]
 
 
 def _figures_text(report: Report) -> str:
@@ -104,7 +133,7 @@ def _counts_table(document, report: Report) -> None:
     for group, rows in report.count_table():
         first = None
         for label, *counts in rows:
-            cells = table.add_row().cells
+            cells = _add_row(table)
             _cell(cells[1], label)
             for cell, count in zip(cells[2:], counts, strict=True):
                 _cell(cell, str(count), center=True)
@@ -115,12 +144,13 @@ def _counts_table(document, report: Report) -> None:
                 first = first.merge(cells[0])
 
 
-def _list_table(document, report_list) -> None:
+def _list_table(document, report_list, width_cm: float) -> None:
     columns = [c for c in report_list.columns if c.in_document]
-    total = sum(c.width for c in columns)
-    table = _table(document, [c.header for c in columns], [TEXT_WIDTH_CM * c.width / total for c in columns])
+    share = (width_cm - sum(COLUMN_CM.get(c.kind, 0) for c in columns)) / sum(c.kind == "long" for c in columns)
+    widths = [COLUMN_CM.get(c.kind, share) for c in columns]
+    table = _table(document, [c.header for c in columns], widths)
     for entry in report_list.entries:
-        cells = table.add_row().cells
+        cells = _add_row(table)
         for cell, column in zip(cells, columns, strict=True):
             value = column.value(entry)
             text = f"{value:%Y-%m-%d}" if hasattr(value, "strftime") else str(value or "")
@@ -136,9 +166,22 @@ def _table(document, headers, widths_cm):
         column.width = Cm(width)
     header = table.rows[0]
     _repeat_as_header(header)
+    _fit(header.cells, table)
     for cell, text in zip(header.cells, headers, strict=True):
         _cell(cell, text, bold=True, center=True)
     return table
+
+
+def _add_row(table) -> list:
+    cells = table.add_row().cells
+    _fit(cells, table)
+    return cells
+
+
+def _fit(cells, table) -> None:
+    """Give each cell its column's width: Word goes by the cells' widths, not the grid's."""
+    for cell, column in zip(cells, table.columns, strict=True):
+        cell.width = column.width
 
 
 def _cell(cell, text: str, bold: bool = False, center: bool = False) -> None:
@@ -159,10 +202,16 @@ def _repeat_as_header(row) -> None:
 
 
 # -- Page, fonts, paragraphs -----------------------------------------------------------------------
-def _page(section) -> None:
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21.0), Cm(29.7)
-    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+def _page(section, landscape: bool = False) -> None:
+    """A4 with the 公文 margins; a landscape page (the attachments' tables) keeps the side margins."""
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)
+        section.top_margin, section.bottom_margin = Cm(2.8), Cm(2.6)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
     section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
 
 

@@ -97,7 +97,7 @@ class Column:
     value: Callable[[Entry], object]
     kind: str = "text"  # text, long (wrapped), date, code (links to the item on the page), flag (逾期)
     width: int = 12
-    in_document: bool = True  # shown in the Word report's (narrower) table
+    in_document: bool = True  # shown in the Word report's table (which leaves out the least needed)
 
 
 def _due(entry: Entry):
@@ -106,7 +106,7 @@ def _due(entry: Entry):
 
 COMMON = (
     Column("序号", lambda e: e.item.code, "code", 14),
-    Column("问题来源", lambda e: e.item.source_label, width=10, in_document=False),
+    Column("问题来源", lambda e: e.item.source_label, width=10),
     Column("问题类别", lambda e: e.item.category, width=10),
     Column("问题描述", lambda e: e.item.description, "long", 40),
     Column("整改类型", lambda e: e.item.rectify_type_label, width=10, in_document=False),
@@ -123,7 +123,7 @@ LIST_COLUMNS = {
     ONGOING: COMMON + (
         Column("期末状态", lambda e: e.state.label, width=10),
         Column("最近情况反馈", lambda e: e.feedback, "long", 36),
-        Column("反馈日期", lambda e: e.feedback_on, "date", 12, in_document=False),
+        Column("反馈日期", lambda e: e.feedback_on, "date", 12),
         OVERDUE,
     ),
     CLOSED: COMMON + (

@@ -5,6 +5,7 @@ from io import BytesIO
 
 import pytest
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.oxml.ns import qn
 from lxml import html
 from openpyxl import load_workbook
@@ -154,6 +155,7 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
                    "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个，已销号3个，销号率42%"):
         assert figure in body
     assert "此处由专项办填写" in body
+    assert "附件：1．新增问题清单" in body and "附件3已办结销号情况表" in body
 
     counts, *lists = document.tables
     assert [[cell.text for cell in row.cells] for row in counts.rows[1:]] == [
@@ -172,6 +174,7 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     assert [round(length.cm, 2) for length in (section.page_width, section.page_height, section.top_margin,
                                                section.bottom_margin, section.left_margin, section.right_margin)] \
         == [21.0, 29.7, 3.7, 3.5, 2.8, 2.6]
+    assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT] + [WD_ORIENT.LANDSCAPE] * 3
 
 
 # -- Who reports on what ---------------------------------------------------------------------------
