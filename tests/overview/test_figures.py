@@ -1,4 +1,4 @@
-"""Every figure of 工作概况 against the hand count in conftest.py."""
+"""Every figure of 工作概况 against the hand count in tests/overview/world.py."""
 from datetime import date, datetime, timezone
 
 import pytest
