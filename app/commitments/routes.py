@@ -114,7 +114,7 @@ def _chosen_letter(campaign_id: int | None, letter_id: int | None) -> tuple[Lett
 def print_unit(unit_id: int):
     """All of a unit's signed letters of one version in one document, a page each."""
     unit = db.session.get(Unit, unit_id) or abort(404)
-    policy.require("letter.print_unit", unit, hide=True)
+    policy.require("letter.print_unit", unit, hide=not policy.can(current_user, "unit.view", unit))
     campaign = current_campaign()
     template, _letters = _chosen_letter(campaign.id if campaign else None, request.args.get("letter", type=int))
     if template is None:

@@ -31,7 +31,8 @@ def reconcile_units():
 
 def _unit_ledger(unit_id: int):
     unit = db.session.get(Unit, unit_id) or abort(404)
-    policy.require("ledger.reconcile", unit, hide=True)
+    # The unit's own people are told no (403); another unit is not confirmed to exist (404).
+    policy.require("ledger.reconcile", unit, hide=not policy.can(current_user, "unit.view", unit))
     campaign = current_campaign()
     query = (
         select(LedgerItem)
