@@ -589,6 +589,15 @@ def _manage_regulation(user, regulation) -> bool:
     return user.role == Role.ADMIN or _heads(user, regulation.owner_unit_id)
 
 
+def regulation_manage_scope(user):
+    """SQL condition on Regulation: the rules `user` manages, the same rule as regulation.manage."""
+    from app.regulations.models import Regulation
+
+    if user.role == Role.ADMIN:
+        return true()
+    return Regulation.owner_unit_id == user.unit_id if user.role == Role.UNIT_HEAD else false()
+
+
 # -- 表彰 (commendations) ------------------------------------------------------------------------
 # Recording and changing commendations is 专项办's. Reading: 专项办, 督查 and 班子成员 (who decide
 # on promotions) all; a unit head their unit's; anyone else their own honours and their unit's

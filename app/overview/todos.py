@@ -36,6 +36,7 @@ def todos_for(user) -> list[Todo]:
     todos.extend(_ledger_todos(user))
     todos.extend(_checklist_todos(user))
     todos.extend(_letter_todos(user))
+    todos.extend(_regulation_todos(user))
     if policy.can(user, "dispatch.zero_report"):  # the unit head answers dispatches for the unit
         unanswered, overdue = _unanswered_dispatches(user.unit_id)
         if unanswered:
@@ -75,7 +76,9 @@ def _ledger_todos(user) -> list[Todo]:
     campaign = current_campaign()
     if campaign is None:
         return []
-    mine_open = (LedgerItem.owner_id == user.id) & LedgerItem.state.in_((State.PENDING, State.IN_PROGRESS))
+    # Counted as the list the to-do links to counts them: a discipline case is not the owner's to see.
+    mine_open = ((LedgerItem.owner_id == user.id) & LedgerItem.state.in_((State.PENDING, State.IN_PROGRESS))
+                 & policy.ledger_scope(user))
 
     def count_if(condition):
         return func.count(case((condition, 1)))
@@ -187,3 +190,20 @@ def _checklist_todos(user) -> list[Todo]:
             todos.append(Todo("待我审核的自查表", url_for("checklists.review", state="mine"),
                               count=waiting))
     return todos
+
+
+def _regulation_todos(user) -> list[Todo]:
+    """制度 past their review date (动态调整), for those who review them: one query."""
+    from app.regulations.models import Regulation
+    from app.regulations.queries import due_condition
+
+    if not policy.can(user, "regulation.create"):
+        return []
+    due = db.session.scalar(
+        select(func.count(Regulation.id)).where(policy.regulation_manage_scope(user), due_condition(today()))
+    )
+    if not due:
+        return []
+    return [Todo("制度已到复审日期，请复审（修订、继续有效或废止）", url_for("regulations.index", due=1, unit=None if policy.sees_all_units(user) else user.unit_id),
+                 count=due,
+                 urgent=True)]
