@@ -25,7 +25,9 @@ from app.auth.routes import safe_next
 from app.campaigns.models import current_campaign
 from app.checklists import bp, queries, services
 from app.checklists.forms import AnswerValues, InspectionForm, ReviewForm, read_answers
-from app.checklists.models import ChecklistTemplate, InspectionState, SelfInspection, SelfInspectionEvent, TemplateStatus
+from app.checklists.models import (
+    ChecklistSection, ChecklistTemplate, InspectionState, SelfInspection, SelfInspectionEvent, TemplateStatus,
+)
 from app.database import utcnow
 from app.errors import CSRF_MESSAGE, render_error
 from app.extensions import db
@@ -52,7 +54,9 @@ def index():
 
 # -- Filling --------------------------------------------------------------------------------------
 def _template(template_id: int) -> ChecklistTemplate:
-    template = db.session.get(ChecklistTemplate, template_id)
+    # Its sections and their items in two more queries, not one per section.
+    template = db.session.get(ChecklistTemplate, template_id, options=[
+        selectinload(ChecklistTemplate.sections).selectinload(ChecklistSection.items)])
     if template is None or template.status == TemplateStatus.DRAFT:
         abort(404)
     return template

@@ -19,7 +19,7 @@ route.
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 
 from app import audit
 from app.campaigns.models import Campaign
@@ -185,9 +185,12 @@ def start(template: ChecklistTemplate, user) -> SelfInspection:
         raise Conflict("该清单已不在使用中，请从“自查清单”重新打开。")
     inspection = SelfInspection(template=template, user_id=user.id, unit_id=user.unit_id,
                                 state=InspectionState.DRAFT)
-    inspection.answers = [SelfInspectionAnswer(item_id=item.id) for item in template_items(template)]
     db.session.add(inspection)
     db.session.flush()
+    # The blank answers in one statement (the ORM would insert them one by one on SQLite, to read
+    # back each id); inspection.answers loads them when first read.
+    db.session.execute(insert(SelfInspectionAnswer), [
+        {"inspection_id": inspection.id, "item_id": item.id} for item in template_items(template)])
     return inspection
 
 

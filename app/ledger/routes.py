@@ -1,8 +1,8 @@
 """Ledger views: the list with inline review buttons, an item's page and timeline, the actions."""
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import policy
@@ -33,9 +33,13 @@ def ledger_state_label(value: str) -> str:
     return State(value).label
 
 
+# What a row and the policy read of an item, loaded with it in one query.
+WITH_PEOPLE = (joinedload(LedgerItem.unit), joinedload(LedgerItem.owner), joinedload(LedgerItem.leader))
+
+
 def _load(item_id: int) -> LedgerItem:
     """The item, or 404 when it does not exist or is not this person's to see."""
-    item = db.session.get(LedgerItem, item_id) or abort(404)
+    item = db.session.get(LedgerItem, item_id, options=WITH_PEOPLE) or abort(404)
     policy.require("ledger.view", item, hide=True)
     return item
 
@@ -98,6 +102,8 @@ def _back_to(item: LedgerItem, next_url: str | None) -> str:
 def _respond(item: LedgerItem, form, message: str):
     """After a successful action: the new row for htmx, else back where the person was."""
     if is_htmx():
+        # The commit expired the item: read it back with its people at once, not one by one.
+        item = db.session.get(LedgerItem, inspect(item).identity, options=WITH_PEOPLE, populate_existing=True)
         return render_template("ledger/_row.html", item=item, row_message=message, next_url=form.next.data)
     flash(message, "success")
     return redirect(_back_to(item, form.next.data))
