@@ -116,7 +116,7 @@ def _report_for_download() -> reports.Report:
     return _build(form, campaign, units)
 
 
-@bp.route("/report")
+@bp.route("/overview/report")
 def report():
     """情况报告: a period's 新增问题, 推进落实 and 已办结销号 with their counts; print and download links."""
     campaign = current_campaign()
@@ -136,14 +136,14 @@ def report():
     return response
 
 
-@bp.route("/report/print")
+@bp.route("/overview/report/print")
 def report_print():
     """The one-page A4 summary of a report: its figures and the 分类统计 table, with signature lines."""
     return render_template("overview/report_print.html", report=_report_for_download(),
                            overdue_definition=reports.OVERDUE_DEFINITION)
 
 
-@bp.route("/report.xlsx")
+@bp.route("/overview/report.xlsx")
 def report_xlsx():
     """The report as an Excel workbook: 总体情况, 分类统计 and each of the three lists on its own sheet."""
     report = _report_for_download()
@@ -154,7 +154,7 @@ def report_xlsx():
     return response
 
 
-@bp.route("/report.docx")
+@bp.route("/overview/report.docx")
 def report_docx():
     """The report as a Word 情况报告 draft, in the fonts and margins of official documents."""
     report = _report_for_download()

@@ -7,7 +7,8 @@ indented two characters, page numbers "— 1 —" at the foot. Offices without �
 仿宋_GB2312 (a plain Windows) get 宋体 and 仿宋: the document's font table names them as the
 alternatives.
 
-The report: the opening naming the campaign, the units and the period; 总体情况 in figures; the
+The report: the opening naming the campaign, the units and the period; 总体情况 in figures (the
+ledger's for the period, the other work's as at today); the
 分类统计 table; a highlighted placeholder where the office writes its own analysis and plans; the
 list of attachments and the 落款. The three lists follow as 附件1–3 on landscape pages, with the
 page's columns (less 整改类型 and 责任人) in 五号.
@@ -67,6 +68,8 @@ def build(report: Report, today) -> bytes:
 
     heading("总体情况")
     _paragraph(document, _figures_text(report))
+    if progress := _progress_text(report):
+        _paragraph(document, progress)
     heading("问题分类统计")
     _paragraph(document, "新增、推进落实和已办结销号的问题按问题来源、问题类别统计如下：")
     _counts_table(document, report)
@@ -109,6 +112,13 @@ def build(report: Report, today) -> bytes:
 
 def _attachment_title(report_list) -> str:
     return {NEW: "新增问题清单", ONGOING: "推进落实情况表", CLOSED: "已办结销号情况表"}[report_list.key]
+
+
+def _progress_text(report: Report) -> str:
+    """The other work as at today, where anyone was asked (承诺书签署率95%（190/200）…)."""
+    figures = "，".join(f"{label}{rate.rate}%（{rate.done}/{rate.required}）"
+                       for label, rate in report.progress if rate.rate is not None)
+    return f"截至{report.as_of.month}月{report.as_of.day}日，{figures}。" if figures else ""
 
 
 def _figures_text(report: Report) -> str:

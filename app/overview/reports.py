@@ -15,8 +15,13 @@ down. States, 销号 dates, 情况反馈 and 完成情况 are read from each ite
 it stood at the end of the period, so a past month's report reads the same whenever it is made;
 问题来源, 问题类别 and 整改时限 are the item's current ones.
 
-One query reads the items with what each list shows; every count is a sum over those rows, so the
-page, the print view, the Excel workbook and the Word report cannot disagree.
+Beside the ledger, a report gives the other work's progress (承诺书, 自查表, 学习, 书录, 心得) from
+app.overview.figures for the same units, as at today: those records are not dated by period. The
+ledger's figures there are left out — the report's own, as at the end of the period, stand instead.
+
+One query reads the items with what each list shows, and every count is a sum over those rows; the
+progress figures take seven more, whatever the number of units. The page, the print view, the Excel
+workbook and the Word report are all drawn from one Report, so they cannot disagree.
 """
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,11 +31,13 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from app import policy
+from app.database import utcnow
 from app.extensions import db
 from app.ledger.excel import UNSAFE_IN_FILENAME
 from app.ledger.models import CATEGORIES, EventKind, LedgerEvent, LedgerItem, Source, State
 from app.org.models import Unit, UnitKind
-from app.templating import local_zone
+from app.overview.figures import METRICS, Rate, dashboard
+from app.templating import local_zone, today
 
 NEW, ONGOING, CLOSED = "new", "ongoing", "closed"
 PRESETS = (("week", "本周"), ("month", "本月"), ("last_month", "上月"), ("all", "全部"))
@@ -186,6 +193,8 @@ class Report:
     period: Period
     scope_name: str  # the bureau, a unit, or the units of a portfolio
     lists: dict[str, ReportList]
+    progress: list[tuple[str, Rate]]  # 各项工作进展 as at `as_of`: (label, Rate)
+    as_of: date
     registered: int = 0  # 累计: every item registered up to the end
     closed: int = 0  # of which closed at the end
     with_feedback: int = 0  # 推进落实 items with a 情况反馈 in the period
@@ -271,10 +280,14 @@ def build(user, campaign, period: Period, units: list[Unit] | None) -> Report:
     """The report of `campaign` over `period` for `units` (None: every unit), as `user` may see it."""
     since, until = period.bounds()
     lists = {key: ReportList(key) for key in (NEW, ONGOING, CLOSED)}
-    report = Report(campaign, period, scope_name(units), lists)
+    unit_ids = None if units is None else [unit.id for unit in units]
+    day = today()
+    figures = dashboard(campaign, unit_ids, day, utcnow()).total
+    progress = [(label, getattr(figures, metric)) for metric, label in METRICS if metric != "ledger"]
+    report = Report(campaign, period, scope_name(units), lists, progress, day)
     zone = local_zone()
     for item, state, closed_at, feedback, feedback_at, completion in db.session.execute(
-        _query(user, campaign.id, None if units is None else [u.id for u in units], until)
+        _query(user, campaign.id, unit_ids, until)
     ):
         state = State(state or State.PENDING)
         closed_on = closed_at.astimezone(zone).date() if state == State.CLOSED and closed_at else None

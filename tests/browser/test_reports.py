@@ -19,7 +19,7 @@ def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, pag
     new_codes = [world["items"][letter].code for letter in "BCG"]
     args = period_args()
     login(page, live_server, "head")
-    page.goto(live_server.url("/report"))
+    page.goto(live_server.url("/overview/report"))
     expect(page.get_by_role("heading", name="情况报告", exact=True)).to_be_visible()
     expect(page.locator("#report-panel h2").first).to_contain_text("办公室")  # this month's report, at once
 
@@ -28,13 +28,13 @@ def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, pag
     button = page.get_by_role("button", name="生成报告")
     if page.javascript:
         page.evaluate("() => { window.__notReloaded = true; }")
-        with page.expect_response(lambda r: "/report?" in r.url) as answer:
+        with page.expect_response(lambda r: "/overview/report?" in r.url) as answer:
             button.click()
         assert answer.value.request.headers.get("hx-request") == "true"
     else:
         with page.expect_navigation():
             button.click()
-    expect(page).to_have_url(re.compile(rf"/report\?start={args['start']}&end={args['end']}"))
+    expect(page).to_have_url(re.compile(rf"/overview/report\?start={args['start']}&end={args['end']}"))
     counts = page.locator("table.report-counts tbody tr")
     expect(counts.first).to_contain_text("问题总数")
     assert cells(counts.first) == ["合计", "问题总数", "3", "4", "2"]
@@ -47,7 +47,7 @@ def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, pag
 
     # The print view: its own stylesheet, the figures and the table, on one A4 sheet.
     page.get_by_role("link", name="打印汇总表").click()
-    expect(page).to_have_url(re.compile(r"/report/print\?"))
+    expect(page).to_have_url(re.compile(r"/overview/report/print\?"))
     sheets = page.evaluate("() => Array.from(document.styleSheets).map(s => s.href)")
     assert [s.rsplit("/", 1)[-1].split("?")[0] for s in sheets] == ["print.css"]
     expect(page.get_by_role("heading", name="问题整改情况汇总表")).to_be_visible()

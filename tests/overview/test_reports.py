@@ -19,7 +19,7 @@ from tests.factories import make_item
 from tests.ledger.test_query_counts import counting_queries
 from tests.overview.report_world import END_DAYS_AGO, START_DAYS_AGO, build_world, period_args
 
-URLS = ("/report", "/report/print", "/report.xlsx", "/report.docx")
+URLS = ("/overview/report", "/overview/report/print", "/overview/report.xlsx", "/overview/report.docx")
 LIST_IDS = {"新增问题": "new", "推进落实": "ongoing", "已办结销号": "closed"}
 
 
@@ -103,7 +103,7 @@ def test_presets_cover_week_month_last_month_and_the_campaign():
 
 def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, client, auth):
     auth.login("head")
-    page = client.get("/report", query_string=period_args())
+    page = client.get("/overview/report", query_string=period_args())
     assert page.status_code == 200
     counts = _grouped(table_rows(page.text, table("report-counts", "tbody")))
     summary = table_rows(page.text, table("report-summary"))[1]
@@ -112,35 +112,41 @@ def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, cli
     assert counts[-1] == ["其中", "逾期", "1", "2", "1"]
     assert summary == ["3", "2", "4", "2", "2", "7", "3", "42%"]
 
-    book = sheets(client.get("/report.xlsx", query_string=period_args()).data)
-    assert list(book) == ["总体情况", "分类统计", *LIST_IDS]
+    book = sheets(client.get("/overview/report.xlsx", query_string=period_args()).data)
+    progress_sheet = f"工作进展（截至{today():%m月%d日}）"
+    assert list(book) == ["总体情况", progress_sheet, "分类统计", *LIST_IDS]
     assert [[str(value) for value in row] for row in book["分类统计"][1:]] == counts
     assert [str(value) for _label, value in book["总体情况"][3:]] == summary
+    # 各项工作进展 for 办公室's three people: nothing asked of them yet but a 学习心得 each.
+    progress = table_rows(page.text, table("report-progress", "tbody"))
+    assert [row[:3] for row in progress] == [[label, "0", "0"] for label in (
+        "承诺书签署率", "自查表提交率", "自查表通过率", "学习出勤率", "书录阅读率")] + [["心得合格率", "0", "3"]]
+    assert [[str(v) for v in row[:3]] for row in book[progress_sheet][1:]] == [row[:3] for row in progress]
     for title, letters in (("新增问题", "BCG"), ("推进落实", "ACFG"), ("已办结销号", "BE")):
         on_page = [row[0] for row in table_rows(page.text, f"//*[@id='report-{LIST_IDS[title]}']//tbody")]
         assert [row[0] for row in book[title][1:]] == on_page == codes(world, *letters)
 
-    printed = client.get("/report/print", query_string=period_args()).text
+    printed = client.get("/overview/report/print", query_string=period_args()).text
     assert table_rows(printed, table("doc"))[1] == summary
     assert _grouped(table_rows(printed, table("doc", "tbody"))) == counts
 
 
 def test_without_dates_the_page_reports_on_this_month(world, client, auth):
     auth.login("head")
-    page = client.get("/report").text
+    page = client.get("/overview/report").text
     assert f'value="{today():%Y-%m}-01"' in page and f'value="{today():%Y-%m-%d}"' in page
 
 
 def test_htmx_gets_only_the_report_panel(world, client, auth):
     auth.login("head")
-    response = client.get("/report", query_string=period_args(), headers={"HX-Request": "true"})
+    response = client.get("/overview/report", query_string=period_args(), headers={"HX-Request": "true"})
     assert response.text.lstrip().startswith('<div id="report-panel">') and "<html" not in response.text
     assert "HX-Request" in response.headers["Vary"]
 
 
 def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, client, auth):
     auth.login("head")
-    response = client.get("/report.docx", query_string=period_args())
+    response = client.get("/overview/report.docx", query_string=period_args())
     assert response.status_code == 200
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
     assert response.headers["Content-Disposition"].startswith("attachment;")
@@ -152,7 +158,8 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     assert f"现将办公室{period.text}问题排查整改情况报告如下" in paragraphs[2]
     body = "".join(paragraphs)
     for figure in ("新增问题3个（上级通报1个、群众反映1个、媒体曝光1个）", "办结销号2个，其中超过整改时限销号1个",
-                   "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个，已销号3个，销号率42%"):
+                   "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个，已销号3个，销号率42%",
+                   f"截至{today().month}月{today().day}日，心得合格率0%（0/3）。"):
         assert figure in body
     assert "此处由专项办填写" in body
     assert "附件：1．新增问题清单" in body and "附件3已办结销号情况表" in body
@@ -179,7 +186,7 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
 
 # -- Who reports on what ---------------------------------------------------------------------------
 def new_codes(client, **args) -> list[str]:
-    page = client.get("/report", query_string={**period_args(), **args})
+    page = client.get("/overview/report", query_string={**period_args(), **args})
     assert page.status_code == 200
     return [row[0] for row in table_rows(page.text, "//*[@id='report-new']//tbody")]
 
@@ -228,7 +235,7 @@ def test_a_bad_period_is_explained_in_chinese(world, client, auth, args, message
     args = {key: f"{today() - timedelta(days=value):%Y-%m-%d}" if isinstance(value, int) else value
             for key, value in args.items()}
     auth.login("head")
-    page = client.get("/report", query_string=args)
+    page = client.get("/overview/report", query_string=args)
     assert page.status_code == 422 and message in page.text
     for url in URLS[1:]:
         download = client.get(url, query_string=args)
@@ -240,9 +247,9 @@ def test_without_a_campaign_there_is_nothing_to_report(app, client, auth):
 
     make_bureau()
     auth.login("admin")
-    page = client.get("/report")
+    page = client.get("/overview/report")
     assert page.status_code == 200 and "尚未设置当前专项行动" in page.text
-    assert client.get("/report.xlsx").status_code == 409
+    assert client.get("/overview/report.xlsx").status_code == 409
 
 
 # -- Cost ------------------------------------------------------------------------------------------
@@ -264,7 +271,7 @@ def test_queries_do_not_grow_with_units_or_items(world, client, auth):
             make_item(unit=unit, description=f"新增问题 {n}")
     db.session.commit()
     assert queries() == few
-    assert max(few) <= 6
+    assert max(few) <= 13  # the items in one, the progress figures in seven, the rest the login and the page
 
 
 def test_dates_typed_without_a_date_picker_are_understood(world, client, auth):
