@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 5000
+# pytest-xdist workers for `make test`; 2 was the fastest on a 2-core machine (see README, Tests)
+TEST_WORKERS ?= 2
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 export FLASK_APP := wsgi.py
 
 .PHONY: run test test-sqlite test-postgres install install-dev migrate seed backup clean
@@ -31,11 +34,11 @@ run: install
 test: test-sqlite test-postgres
 
 test-sqlite: install-dev
-	$(PY) -m pytest
+	$(PYTEST)
 
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PY) -m pytest; \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PYTEST); \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
 
 migrate: install

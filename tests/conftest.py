@@ -3,10 +3,11 @@
 The suite runs on SQLite by default and on PostgreSQL when TEST_DATABASE_URL is set. The schema
 always comes from the migrations (so the audit log's triggers are there, as in production):
 built once per run, then each test gets a clean copy (SQLite: a copy of the migrated file;
-PostgreSQL: every table emptied, triggers bypassed for the cleaning only).
+PostgreSQL: every table emptied, triggers bypassed for the cleaning only). Under pytest-xdist
+(`make test` runs two workers) each worker has its own temporary files and, on PostgreSQL, its
+own database (tests/postgres.py).
 """
 import contextvars
-import os
 import shutil
 
 import pytest
@@ -16,11 +17,11 @@ from flask_migrate import upgrade
 from sqlalchemy import text
 
 from app import create_app
-from app.config import normalise_database_url
 from app.extensions import db, limiter
+from tests import postgres
 from tests.factories import PASSWORD
 
-POSTGRES_URL = normalise_database_url(os.environ.get("TEST_DATABASE_URL", ""))
+POSTGRES_URL = postgres.worker_url()  # this process's PostgreSQL database; "" on SQLite
 
 
 def pytest_report_header(config):
@@ -29,11 +30,11 @@ def pytest_report_header(config):
 
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory):
-    """Run the migrations once: into a template SQLite file, or into the PostgreSQL test database."""
-    if POSTGRES_URL:
-        url = POSTGRES_URL
-    else:
-        url = f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
+    """Run the migrations once: into a template SQLite file, or into the PostgreSQL test database
+    (under xdist a database of the worker's own, dropped when the worker is done)."""
+    if postgres.WORKER_DATABASE:
+        postgres.create_database(postgres.WORKER_DATABASE)
+    url = POSTGRES_URL or f"sqlite:///{tmp_path_factory.mktemp('template') / 'template.db'}"
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
         if POSTGRES_URL:
@@ -41,7 +42,9 @@ def migrated_template(tmp_path_factory):
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
         db.engine.dispose()
-    return url
+    yield url
+    if postgres.WORKER_DATABASE:
+        postgres.drop_database(postgres.WORKER_DATABASE)
 
 
 def _fresh_database_url(template_url: str, tmp_path) -> str:
@@ -53,11 +56,22 @@ def _fresh_database_url(template_url: str, tmp_path) -> str:
 
 
 def _empty_postgres_tables() -> None:
+    """Empty every table and restart every id sequence, as TRUNCATE … RESTART IDENTITY would.
+
+    Only the tables the last test filled are touched, with DELETE: a TRUNCATE of all the tables
+    costs over a second per test, a DELETE of a few small tables milliseconds."""
     tables = [t.name for t in db.metadata.sorted_tables]
+    filled = text(" UNION ALL ".join(f"SELECT '{t}' WHERE EXISTS (SELECT 1 FROM \"{t}\")" for t in tables))
     with db.engine.begin() as connection:
-        # replica mode skips the audit log's append-only triggers, for cleaning between tests only
+        # replica mode skips the audit log's append-only triggers and the foreign key checks, for
+        # cleaning between tests only
         connection.execute(text("SET LOCAL session_replication_role = replica"))
-        connection.execute(text("TRUNCATE " + ", ".join(f'"{t}"' for t in tables) + " RESTART IDENTITY CASCADE"))
+        for table in connection.scalars(filled).all():
+            connection.execute(text(f'DELETE FROM "{table}"'))
+        connection.execute(text(
+            "SELECT setval(oid::regclass, 1, false) FROM pg_class"
+            " WHERE relkind = 'S' AND relnamespace = 'public'::regnamespace"
+        ))
         connection.execute(text("INSERT INTO audit_head (id, last_seq, last_hash) VALUES (1, 0, :h)"), {"h": "0" * 64})
 
 
