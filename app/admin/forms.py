@@ -1,22 +1,12 @@
 """Forms for units and users."""
 from sqlalchemy import func, select
-from wtforms import (
-    BooleanField, IntegerField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField,
-)
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField, SubmitField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.auth.passwords import password_problem
 from app.extensions import db
-from app.forms import Form, choices
+from app.forms import Form, MultiCheckboxField, choices
 from app.org.models import RANK_LABELS, ROLE_LABELS, UNIT_KIND_LABELS, Role, Unit, User, units_in_order
-
-
-class MultiCheckboxField(SelectMultipleField):
-    """A list of checkboxes: works everywhere, unlike a multi-select box on old browsers."""
-
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class UnitForm(Form):

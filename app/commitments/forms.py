@@ -2,10 +2,9 @@
 from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from app.admin.forms import MultiCheckboxField
 from app.commitments.models import PLACEHOLDERS
 from app.commitments.services import unknown_placeholders
-from app.forms import Form, choices
+from app.forms import Form, MultiCheckboxField, choices
 from app.org.models import RANK_LABELS
 
 PROMISE = "本人已认真阅读并郑重承诺"

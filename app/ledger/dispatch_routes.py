@@ -10,10 +10,9 @@ from wtforms import BooleanField, DateField, IntegerField, SelectField, StringFi
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
 from app import policy
-from app.admin.forms import MultiCheckboxField
 from app.campaigns.models import current_campaign
 from app.extensions import db
-from app.forms import Form, choices
+from app.forms import Form, MultiCheckboxField, choices
 from app.ledger import bp, dispatches, services
 from app.ledger.forms import DATE_MESSAGE, LedgerItemForm
 from app.ledger.models import CATEGORIES, Dispatch, DispatchTarget, LedgerItem, Source

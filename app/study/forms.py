@@ -1,11 +1,19 @@
 """Study forms: a session, a speaker, a reading, a reflection and its review."""
 from datetime import time
 
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from app.admin.forms import MultiCheckboxField
-from app.forms import Form, choices
+from app.forms import Form, MultiCheckboxField, choices
 from app.org.models import RANK_LABELS
 from app.study.models import ReadingKind, SessionKind
 
