@@ -184,6 +184,16 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     assert [s.orientation for s in document.sections] == [WD_ORIENT.PORTRAIT] + [WD_ORIENT.LANDSCAPE] * 3
 
 
+def test_text_pasted_with_line_breaks_and_control_characters_reaches_word(world, client, auth):
+    world["items"]["B"].description = "考勤不严：\n迟到早退\x0b未登记\x01。"
+    db.session.commit()
+    auth.login("head")
+    response = client.get("/overview/report.docx", query_string=period_args())
+    assert response.status_code == 200
+    new_list = Document(BytesIO(response.data)).tables[1]
+    assert new_list.rows[1].cells[3].text == "考勤不严：\n迟到早退\n未登记。"
+
+
 # -- Who reports on what ---------------------------------------------------------------------------
 def new_codes(client, **args) -> list[str]:
     page = client.get("/overview/report", query_string={**period_args(), **args})
