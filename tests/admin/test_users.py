@@ -93,3 +93,11 @@ def test_password_reset_forces_a_change(app, client, auth, bureau):
     client.post(f"/admin/users/{staff.id}/edit", data=data)
     user = db.session.get(User, staff.id)
     assert user.must_change_password and user.check_password("Reset-pass-77")
+
+
+def test_the_form_saves_the_person_it_shows(app, client, auth, bureau):
+    """Not the admin's own account, nor anyone else's: the layout's names must not leak into the page."""
+    auth.login("admin")
+    staff = bureau["staff"]
+    assert f'action="/admin/users/{staff.id}/edit"' in client.get(f"/admin/users/{staff.id}/edit").text
+    assert 'action="/admin/users/new"' in client.get("/admin/users/new").text

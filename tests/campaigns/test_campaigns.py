@@ -62,6 +62,14 @@ def test_edit_campaign_dates(admin, client):
     assert db.session.get(Campaign, campaign.id).title == "改名"
 
 
+def test_editing_another_campaign_than_the_current_one_saves_that_one(admin, client):
+    make_campaign()
+    older = make_campaign("2025年作风建设专项行动", current=False, start=date(2025, 3, 1))
+    db.session.commit()
+    assert f'action="/campaigns/{older.id}/edit"' in client.get(f"/campaigns/{older.id}/edit").text
+    assert 'action="/campaigns/new"' in client.get("/campaigns/new").text
+
+
 def test_only_one_campaign_is_current(admin, client):
     first = make_campaign("第一")
     second = make_campaign("第二", current=False)
