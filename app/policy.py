@@ -4,12 +4,11 @@ Views ask `require(action, obj)` (or wear `@requires(action)`); templates ask `c
 decide which buttons to show. A view that needs no permission says so with `@public`. In tests,
 a view that answers without asking raises (POLICY_ENFORCE_ASKED), so a new route cannot forget.
 """
+from collections.abc import Callable
 from functools import wraps
-from typing import Callable
 
 from flask import abort, current_app, g
 from flask_login import current_user
-
 from sqlalchemy import and_, false, or_, true
 
 from app.org.models import Role

@@ -3,5 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
-from app.admin import routes  # noqa: E402,F401  (registers the views on bp)
-from app.admin import import_routes  # noqa: E402,F401
+from app.admin import import_routes, routes  # noqa: E402,F401  (registers the views on bp)

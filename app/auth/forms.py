@@ -2,8 +2,8 @@
 from wtforms import HiddenField, PasswordField, StringField, SubmitField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
-from app.forms import Form
 from app.auth.passwords import password_problem
+from app.forms import Form
 
 
 class LoginForm(Form):

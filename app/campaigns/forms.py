@@ -2,8 +2,8 @@
 from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import Form
 from app.campaigns.models import PHASE_ORDER
+from app.forms import Form
 
 DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 

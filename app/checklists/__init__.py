@@ -3,5 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("checklists", __name__, url_prefix="/checklists")
 
-from app.checklists import routes  # noqa: E402,F401  (registers the views on bp)
-from app.checklists import admin_routes  # noqa: E402,F401
+from app.checklists import admin_routes, routes  # noqa: E402,F401  (registers the views on bp)

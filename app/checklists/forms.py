@@ -3,7 +3,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from wtforms import (
-    DateField, FieldList, FormField, HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField,
+    DateField,
+    FieldList,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
 )
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, Optional

@@ -16,7 +16,12 @@ from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from app.checklists.models import (
-    ChecklistTemplate, ChecklistTemplateUnit, InspectionState, SelfInspection, SelfInspectionAnswer, TemplateStatus,
+    ChecklistTemplate,
+    ChecklistTemplateUnit,
+    InspectionState,
+    SelfInspection,
+    SelfInspectionAnswer,
+    TemplateStatus,
 )
 from app.extensions import db
 from app.org.models import Rank, Unit, User

@@ -26,7 +26,12 @@ from app.campaigns.models import current_campaign
 from app.checklists import bp, queries, services
 from app.checklists.forms import AnswerValues, InspectionForm, ReviewForm, read_answers
 from app.checklists.models import (
-    ChecklistSection, ChecklistTemplate, InspectionState, SelfInspection, SelfInspectionEvent, TemplateStatus,
+    ChecklistSection,
+    ChecklistTemplate,
+    InspectionState,
+    SelfInspection,
+    SelfInspectionEvent,
+    TemplateStatus,
 )
 from app.database import utcnow
 from app.errors import CSRF_MESSAGE, render_error

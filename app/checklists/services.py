@@ -24,8 +24,15 @@ from sqlalchemy import func, insert, select
 from app import audit
 from app.campaigns.models import Campaign
 from app.checklists.models import (
-    ChecklistItem, ChecklistSection, ChecklistTemplate, InspectionEventKind, InspectionState, SelfInspection,
-    SelfInspectionAnswer, SelfInspectionEvent, TemplateStatus,
+    ChecklistItem,
+    ChecklistSection,
+    ChecklistTemplate,
+    InspectionEventKind,
+    InspectionState,
+    SelfInspection,
+    SelfInspectionAnswer,
+    SelfInspectionEvent,
+    TemplateStatus,
 )
 from app.database import utcnow
 from app.extensions import db

@@ -6,7 +6,6 @@ from app import xlsx
 from app.org.models import Rank
 from app.xlsx import export_column
 
-
 LIST_COLUMNS = (
     export_column("number", "序号", 6),
     export_column("kind", "类别", 8),

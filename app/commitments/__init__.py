@@ -3,5 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("commitments", __name__, url_prefix="/commitments")
 
-from app.commitments import routes  # noqa: E402,F401  (registers the views on bp)
-from app.commitments import template_routes  # noqa: E402,F401
+from app.commitments import routes, template_routes  # noqa: E402,F401  (registers the views on bp)

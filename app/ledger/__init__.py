@@ -3,7 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("ledger", __name__, url_prefix="/ledger")
 
-from app.ledger import routes  # noqa: E402,F401  (registers the views on bp)
-from app.ledger import excel_routes  # noqa: E402,F401
-from app.ledger import dispatch_routes  # noqa: E402,F401
-from app.ledger import reconcile_routes  # noqa: E402,F401
+from app.ledger import dispatch_routes, excel_routes, reconcile_routes, routes  # noqa: E402,F401  (registers the views on bp)

@@ -18,9 +18,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger import dispatches, services
-from app.ledger.models import (
-    Dispatch, Handling, RectifyType, Source, State,
-)
+from app.ledger.models import Dispatch, Handling, RectifyType, Source, State
 from app.org.models import Role, Unit, User
 from app.templating import local_zone, today
 

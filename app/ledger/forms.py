@@ -1,7 +1,16 @@
 """Ledger forms: the item itself and the small forms behind each action button."""
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
-from wtforms import DateField, HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.extensions import db

@@ -12,10 +12,28 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.ledger import bp, evidence, services
 from app.ledger.forms import (
-    CloseNowForm, DecideExtensionForm, ExtensionForm, HandlingForm, LedgerItemForm, NoteForm, ProgressForm,
-    ReasonForm, SubmitForm, SuperviseForm, active_leaders,
+    CloseNowForm,
+    DecideExtensionForm,
+    ExtensionForm,
+    HandlingForm,
+    LedgerItemForm,
+    NoteForm,
+    ProgressForm,
+    ReasonForm,
+    SubmitForm,
+    SuperviseForm,
+    active_leaders,
 )
-from app.ledger.models import CATEGORIES, Evidence, ExtensionRequest, LedgerEvent, LedgerItem, RectifyType, Source, State
+from app.ledger.models import (
+    CATEGORIES,
+    Evidence,
+    ExtensionRequest,
+    LedgerEvent,
+    LedgerItem,
+    RectifyType,
+    Source,
+    State,
+)
 from app.ledger.queries import SORTS, LedgerFilters, ledger_query
 from app.org.models import Unit, User, units_in_order
 from app.pagination import BoundedPage

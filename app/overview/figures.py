@@ -25,13 +25,19 @@ from datetime import date, datetime
 from sqlalchemy import and_, case, exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
-from app.checklists.models import ChecklistTemplate, ChecklistTemplateUnit, InspectionState, SelfInspection, TemplateStatus
+from app.checklists.models import (
+    ChecklistTemplate,
+    ChecklistTemplateUnit,
+    InspectionState,
+    SelfInspection,
+    TemplateStatus,
+)
 from app.commitments.models import LetterTemplate, Signature
 from app.extensions import db
 from app.ledger.models import OPEN_STATES, LedgerItem, State
 from app.org.models import Rank, Unit, UnitKind, User
-from app.study.queries import attendance_rows, rank_matches, reading_rows
 from app.study.models import Reflection, ReflectionState
+from app.study.queries import attendance_rows, rank_matches, reading_rows
 
 RANKS = list(Rank)  # from the top level down: the order of the 上热中温下冷 view
 KINDS = [UnitKind.OFFICE, UnitKind.SERVICE_CENTER, UnitKind.SUBORDINATE]  # 机关股室 → 政务服务中心 → 二级单位

@@ -3,6 +3,4 @@ from flask import Blueprint
 
 bp = Blueprint("study", __name__, url_prefix="/study")
 
-from app.study import routes  # noqa: E402,F401  (registers the views on bp)
-from app.study import reading_routes  # noqa: E402,F401
-from app.study import reflection_routes  # noqa: E402,F401
+from app.study import reading_routes, reflection_routes, routes  # noqa: E402,F401  (registers the views on bp)

@@ -25,7 +25,14 @@ from app import policy
 from app.extensions import db
 from app.org.models import Rank, Unit, User
 from app.study.models import (
-    Attendance, AttendanceStatus, Reading, ReadingAck, Reflection, ReflectionState, StudySession, StudySessionUnit,
+    Attendance,
+    AttendanceStatus,
+    Reading,
+    ReadingAck,
+    Reflection,
+    ReflectionState,
+    StudySession,
+    StudySessionUnit,
 )
 
 RANKS = list(Rank)  # 班子成员 → 中层干部 → 一般干部: the order of the 上热中温下冷 view

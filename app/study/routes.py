@@ -22,7 +22,13 @@ from app.org.models import RANK_LABELS, Unit, User, units_in_order
 from app.study import bp, queries, services
 from app.study.forms import SessionForm, SpeakerForm
 from app.study.models import (
-    Attendance, AttendanceStatus, Reflection, SessionFile, SessionKind, SessionSpeaker, StudySession,
+    Attendance,
+    AttendanceStatus,
+    Reflection,
+    SessionFile,
+    SessionKind,
+    SessionSpeaker,
+    StudySession,
 )
 from app.study.queries import RANKS, Tally, must_attend
 from app.templating import local_zone

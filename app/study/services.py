@@ -22,8 +22,17 @@ from app.extensions import db
 from app.ledger import evidence
 from app.org.models import Rank, Role, Unit, User
 from app.study.models import (
-    Attendance, AttendanceStatus, Reading, ReadingAck, ReadingKind, Reflection, ReflectionState, SessionKind,
-    SessionFile, SessionSpeaker, StudySession,
+    Attendance,
+    AttendanceStatus,
+    Reading,
+    ReadingAck,
+    ReadingKind,
+    Reflection,
+    ReflectionState,
+    SessionFile,
+    SessionKind,
+    SessionSpeaker,
+    StudySession,
 )
 from app.study.queries import attendance_sheet, must_attend, must_read
 from app.templating import format_datetime

@@ -5,9 +5,8 @@ Revises: 0002_ledger
 Create Date: 2026-11-30 02:48:43.119722
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0003_checklists_letters'

@@ -5,9 +5,8 @@ Revises: 0003_checklists_letters
 Create Date: 2026-11-30 02:57:43.588269
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0004_study_rules_honours'

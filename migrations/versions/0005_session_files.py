@@ -5,9 +5,8 @@ Revises: 0004_study_rules_honours
 Create Date: 2026-11-30 04:12:51.458973
 
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0005_session_files'

@@ -14,7 +14,6 @@ Create Date: 2026-11-30 05:10:00
 """
 from alembic import op
 
-
 revision = '0006_performance_indexes'
 down_revision = '0005_session_files'
 branch_labels = None

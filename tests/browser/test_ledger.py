@@ -18,7 +18,6 @@ from tests.browser.conftest import _open_page, screenshot_path
 from tests.browser.helpers import login, logout
 from tests.factories import make_bureau, make_campaign, make_item, make_user
 
-
 # --- arranging ------------------------------------------------------------------------------------
 
 def ledger_world():

@@ -3,7 +3,7 @@ the window has closed), the organiser's attendance sheet, marking a reading 已�
 submitting a reflection, and the unit head reviewing it inline (退回修改, then 合格).
 """
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from playwright.sync_api import expect
 from sqlalchemy import select
@@ -14,7 +14,7 @@ from app.study.services import MIN_REFLECTION_LENGTH
 from tests.browser.helpers import flash_text, login, logout
 from tests.factories import make_bureau, make_campaign
 
-UTC = timezone.utc
+UTC = UTC
 REFLECTION = ("参加集中学习后，我对照五方面重点内容查摆了自身在工作效率、服务群众方面的不足。"
               "纪律作风的好坏，反映的是干部职工的精神状态，直接关系着工作的落实。"
               "今后我将以身边典型案例为镜鉴，严格遵守各项规章制度，做到立行立改。") * 3

@@ -128,7 +128,7 @@ def test_autosave_saves_the_draft_and_answers_a_line(world, client, auth):
 
 
 def test_people_the_checklist_does_not_ask_cannot_start_it(world, client, auth):
-    from app.checklists.services import save_template, publish
+    from app.checklists.services import publish, save_template
     from app.org.models import Rank
 
     middle = save_template(None, world["admin"], world["campaign"], title="中层干部自查清单", instructions="",

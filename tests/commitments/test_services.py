@@ -1,6 +1,6 @@
 """Signing and versioning under the rules: the text as rendered for the person is what is signed."""
 import hashlib
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -13,7 +13,7 @@ from app.extensions import db
 from app.org.models import Rank
 from tests.commitments.conftest import BODY, publish_letter
 
-AT = datetime(2026, 11, 20, 1, 30, tzinfo=timezone.utc)  # 09:30 in Asia/Shanghai
+AT = datetime(2026, 11, 20, 1, 30, tzinfo=UTC)  # 09:30 in Asia/Shanghai
 
 
 def test_render_fills_every_placeholder(world):

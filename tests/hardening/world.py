@@ -4,7 +4,7 @@ The crawls of tests/hardening (headers, escaping, exports) open every GET route 
 each view renders its page rather than a 404. `URL_ARGS` maps a route's parameter name to the
 record it takes; a new parameter name fails `url_args()` until it is added here.
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -13,7 +13,8 @@ from app.checklists.services import AnswerInput
 from app.commendations import services as commendations
 from app.commitments import services as commitments
 from app.extensions import db
-from app.ledger import dispatches, evidence, services as ledger
+from app.ledger import dispatches, evidence
+from app.ledger import services as ledger
 from app.ledger.models import Handling, RectifyType
 from app.regulations import services as regulations
 from app.study import services as study
@@ -133,7 +134,7 @@ def build_world() -> dict:
     commitments.publish(w["letter"], admin)
     w["signature"] = commitments.sign(w["letter"], staff, "李晓东", "127.0.0.1")
 
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     exchange = w["exchange"] = study.schedule_session(
         admin, campaign, kind=SessionKind.EXCHANGE, title="作风建设交流发言", starts_at=now - timedelta(days=1),
         ends_at=now - timedelta(days=1) + timedelta(hours=2), place="局六楼会议室",

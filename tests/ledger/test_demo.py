@@ -13,8 +13,16 @@ from app.database import utcnow
 from app.extensions import db
 from app.ledger import services
 from app.ledger.models import (
-    CATEGORIES, Dispatch, EventKind, ExtensionRequest, ExtensionState, LedgerEvent, LedgerItem, RectifyType,
-    Source, State,
+    CATEGORIES,
+    Dispatch,
+    EventKind,
+    ExtensionRequest,
+    ExtensionState,
+    LedgerEvent,
+    LedgerItem,
+    RectifyType,
+    Source,
+    State,
 )
 from app.org.models import Role, Unit, User
 from app.templating import today

@@ -1,6 +1,6 @@
 """The demo bureau's 工作概况: every figure agrees with each area's own pages, and the gauge has
 something to show (a unit where staff lag their heads)."""
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -30,7 +30,7 @@ def demo(migrated_template, tmp_path_factory):
         result = app.test_cli_runner().invoke(args=["seed-demo"])
         assert result.exit_code == 0, result.output
         campaign = current_campaign()
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         yield campaign, now, dashboard(campaign, None, today(), now)
         db.session.remove()
         db.engine.dispose()

@@ -1,5 +1,5 @@
 """Every figure of 工作概况 against the hand count in tests/overview/world.py."""
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlalchemy import event
@@ -13,7 +13,7 @@ L, M, G = Rank.LEADERSHIP, Rank.MIDDLE, Rank.GENERAL
 
 
 def figures_for(counted, unit_ids=None):
-    return dashboard(counted["campaign"], unit_ids, date.today(), datetime.now(timezone.utc))
+    return dashboard(counted["campaign"], unit_ids, date.today(), datetime.now(UTC))
 
 
 def pair(rate: Rate) -> tuple:
@@ -132,7 +132,7 @@ def test_figures_take_seven_queries_whatever_the_size(counted):
 
 
 def test_without_a_campaign_every_rate_is_empty(counted):
-    figures = dashboard(None, None, date.today(), datetime.now(timezone.utc))
+    figures = dashboard(None, None, date.today(), datetime.now(UTC))
     assert figures.total.letters.rate is None and figures.total.ledger.total == 0
 
 

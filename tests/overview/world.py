@@ -41,7 +41,7 @@ active person — neither counts anywhere):
   gone 合格 (not counted); center_head 合格 in an older campaign (not counted).
   per unit: 办公室 2/4 50%, every other unit 0%   in all 2/11 18%
 """
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from app.checklists import services as checklists
 from app.checklists.models import InspectionState
@@ -55,7 +55,7 @@ from tests.commitments.conftest import publish_letter
 from tests.factories import make_bureau, make_campaign, make_item, make_unit, make_user
 from tests.study.conftest import attend, make_reading, make_session
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def _sign(template, person):

@@ -23,18 +23,16 @@ Readings: r_all (every rank), r_middle (班子成员 and 中层干部), r_third 
 Per unit:  办公室 11 应阅, 5 已阅 → 45%   财务股 5, 1 → 20%   测试局 5, 2 → 40%
 Per rank:  班子成员 3, 2 → 66%   中层干部 6, 3 → 50%   一般干部 12, 3 → 25%    In all: 21, 8 → 38%
 """
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from app.extensions import db
 from app.org.models import Role
-from app.study.models import (
-    Attendance, Reading, ReadingAck, ReadingKind, SessionKind, StudySession,
-)
+from app.study.models import Attendance, Reading, ReadingAck, ReadingKind, SessionKind, StudySession
 from tests.factories import make_bureau, make_campaign, make_user
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def make_session(campaign, organiser, *, kind=SessionKind.CENTRAL, title="集中学习", starts_at=None, hours=2,

@@ -1,5 +1,5 @@
 """签到 within the window only, the organiser's attendance sheet, 交流发言 speakers, scheduling."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -10,7 +10,7 @@ from app.study import services
 from app.study.models import Attendance, SessionKind, SessionSpeaker, StudySession
 from tests.study.conftest import htmx, make_session
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def window_session(world, opens_in: timedelta, closes_in: timedelta, **fields) -> StudySession:

@@ -2,7 +2,7 @@
 open for signing in, a 交流发言 with speakers, the reading list partly read, reflections in every
 state — and the figures on the pages are those of the records."""
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import func, select
@@ -46,7 +46,7 @@ def test_sessions_in_the_study_and_warning_phases(demo):
     campaign = current_campaign()
     phases = {phase.kind: phase for phase in campaign.phases}
     sessions = db.session.scalars(select(StudySession).order_by(StudySession.starts_at)).all()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     past = [s for s in sessions if s.counted(now)]
     assert len(past) == 10
     local_days = [s.starts_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Shanghai")).date() for s in past]
@@ -61,7 +61,7 @@ def test_sessions_in_the_study_and_warning_phases(demo):
 
 def test_todays_session_is_open_for_the_demo_accounts(demo):
     session = session_titled(TODAY_TITLE)
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     assert session.signin_open(now)
     for username in ("staff", "head", "admin"):
         user = person(username)
@@ -72,7 +72,7 @@ def test_todays_session_is_open_for_the_demo_accounts(demo):
 
 
 def test_attendance_falls_from_the_top_down(demo):
-    figures = queries.attendance_figures(current_campaign().id, datetime.now(timezone.utc))
+    figures = queries.attendance_figures(current_campaign().id, datetime.now(UTC))
     rates = [figures.by_rank[rank].rate for rank in Rank]
     assert rates == sorted(rates, reverse=True) and rates[0] > rates[-1]  # 上热中温下冷
     statuses = Counter(db.session.scalars(select(Attendance.status)))
@@ -122,7 +122,7 @@ def test_the_demo_accounts_find_work_waiting(demo):
 
 def test_the_rates_page_agrees_with_the_records(demo):
     """Count attendance by hand from the rows and compare with what the admin's page shows."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     people = db.session.scalars(select(User).where(User.active.is_(True))).all()
     records = {(a.session_id, a.user_id): a.status for a in db.session.scalars(select(Attendance))}
     required = present = 0

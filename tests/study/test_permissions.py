@@ -1,5 +1,5 @@
 """Who may see and do what in the study area; every study route asks the policy, for every role."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -90,7 +90,7 @@ def test_a_unit_head_schedules_for_the_own_unit_only(world, client, auth):
     auth.login("head")
     page = client.get("/study/sessions/new").text
     assert "参加单位：办公室" in page and 'name="target_units"' not in page
-    day = (datetime.now(timezone.utc) + timedelta(days=2)).strftime("%Y-%m-%d")
+    day = (datetime.now(UTC) + timedelta(days=2)).strftime("%Y-%m-%d")
     response = client.post("/study/sessions/new", data={
         "kind": "group", "title": "办公室分组讨论（第二次）", "day": day, "starts": "15:00", "ends": "17:00",
         "signin_opens": "14:30", "signin_closes": "15:30", "place": "办公室", "target_units": [world["other"].id],

@@ -1,6 +1,6 @@
 """Attendance and read rates, counted by hand in conftest.py, from the queries and on the pages."""
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import event
 
@@ -33,7 +33,7 @@ def test_session_tallies_within_a_scope(world):
 
 
 def test_attendance_per_unit_and_rank(world):
-    result = queries.attendance_figures(world["campaign"].id, datetime.now(timezone.utc))
+    result = queries.attendance_figures(world["campaign"].id, datetime.now(UTC))
     by_unit = {row.unit.name: figures(row.total) for row in result.units}
     assert by_unit == {
         "测试局": (3, 2, 1, 0, 0, 66), "办公室": (11, 7, 2, 2, 0, 63), "财务股": (3, 1, 0, 1, 1, 33),
@@ -125,7 +125,7 @@ def test_the_pages_run_as_many_queries_however_many_records(world, client, auth)
     for i in range(4):
         person = make_user(unit=world["other"])
         session = make_session(world["campaign"], world["admin"], title=f"加场学习{i}",
-                               starts_at=datetime.now(timezone.utc) - timedelta(days=i + 1))
+                               starts_at=datetime.now(UTC) - timedelta(days=i + 1))
         attend(session, person, "present")
         reading = make_reading(world["campaign"], world["admin"], f"案例{i}")
         db.session.add(ReadingAck(reading_id=reading.id, user_id=person.id))

@@ -1,6 +1,6 @@
 """The home page's study to-dos: sign in now, sessions coming, unread items, reflections to write,
 finish, fix or review — in at most three queries."""
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from flask import g
 from sqlalchemy import event
@@ -11,7 +11,7 @@ from app.study import services
 from tests.study.conftest import make_session
 from tests.study.test_reflections import GOOD
 
-UTC = timezone.utc
+UTC = UTC
 
 
 def titles(client) -> str:
