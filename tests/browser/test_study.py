@@ -14,7 +14,6 @@ from app.study.services import MIN_REFLECTION_LENGTH
 from tests.browser.helpers import flash_text, login, logout
 from tests.factories import make_bureau, make_campaign
 
-UTC = UTC
 REFLECTION = ("参加集中学习后，我对照五方面重点内容查摆了自身在工作效率、服务群众方面的不足。"
               "纪律作风的好坏，反映的是干部职工的精神状态，直接关系着工作的落实。"
               "今后我将以身边典型案例为镜鉴，严格遵守各项规章制度，做到立行立改。") * 3

@@ -55,8 +55,6 @@ from tests.commitments.conftest import publish_letter
 from tests.factories import make_bureau, make_campaign, make_item, make_unit, make_user
 from tests.study.conftest import attend, make_reading, make_session
 
-UTC = UTC
-
 
 def _sign(template, person):
     letters.sign(template, person, person.full_name, "10.0.0.8")

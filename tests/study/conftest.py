@@ -32,8 +32,6 @@ from app.org.models import Role
 from app.study.models import Attendance, Reading, ReadingAck, ReadingKind, SessionKind, StudySession
 from tests.factories import make_bureau, make_campaign, make_user
 
-UTC = UTC
-
 
 def make_session(campaign, organiser, *, kind=SessionKind.CENTRAL, title="集中学习", starts_at=None, hours=2,
                  units=(), ranks="", window=None, **fields) -> StudySession:

@@ -10,8 +10,6 @@ from app.study import services
 from app.study.models import Attendance, SessionKind, SessionSpeaker, StudySession
 from tests.study.conftest import htmx, make_session
 
-UTC = UTC
-
 
 def window_session(world, opens_in: timedelta, closes_in: timedelta, **fields) -> StudySession:
     now = datetime.now(UTC)

@@ -11,8 +11,6 @@ from app.study import services
 from tests.study.conftest import make_session
 from tests.study.test_reflections import GOOD
 
-UTC = UTC
-
 
 def titles(client) -> str:
     return client.get("/").text
