@@ -15,13 +15,14 @@ from datetime import datetime
 
 from flask import current_app, has_request_context
 from flask_login import current_user
-from sqlalchemy import ForeignKey, Integer, String, Text, select
+from sqlalchemy import ForeignKey, Integer, String, Text, inspect, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import client_address, db
 
 GENESIS = "0" * 64
+HEAD_KEY = "audit_head"  # in Session.info: the head this transaction has locked
 SIGNED_FIELDS = (
     "seq", "occurred_at", "actor_id", "actor_username", "actor_role", "actor_unit_id", "action",
     "object_type", "object_id", "summary", "details", "address", "prev_hash",
@@ -82,10 +83,7 @@ def record(action: str, obj=None, summary: str = "", actor=None, **details) -> A
     """
     if actor is None and has_request_context() and current_user.is_authenticated:
         actor = current_user
-    head = db.session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
-    if head is None:
-        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
-        db.session.add(head)
+    head = _locked_head()
     row = AuditLog(
         seq=head.last_seq + 1,
         occurred_at=utcnow(),
@@ -106,6 +104,22 @@ def record(action: str, obj=None, summary: str = "", actor=None, **details) -> A
     head.last_hash = row.hash
     db.session.add(row)
     return row
+
+
+def _locked_head() -> AuditHead:
+    """The chain's tip, locked for this transaction. Read (and locked) once per transaction: after
+    the first record the session's copy is the truth until the commit or rollback expires it, so
+    an import writing 2,000 rows does not read the head 2,000 times."""
+    session = db.session()
+    head = session.info.get(HEAD_KEY)
+    if head is not None and head in session and "last_seq" not in inspect(head).unloaded:
+        return head
+    head = session.scalar(select(AuditHead).where(AuditHead.id == 1).with_for_update())
+    if head is None:
+        head = AuditHead(id=1, last_seq=0, last_hash=GENESIS)
+        session.add(head)
+    session.info[HEAD_KEY] = head
+    return head
 
 
 @dataclass

@@ -30,7 +30,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import median
 from urllib.parse import urlencode
@@ -49,6 +49,11 @@ ITEM_LINK = re.compile(r'href="/ledger/(\d+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
 ROW_ACTION = re.compile(r'action="(/ledger/(\d+)/(?:sign-off|first-review))".*?name="version" value="(\d+)"', re.S)
 ASSETS = re.compile(r'<link rel="stylesheet" href="([^"]+)"|<script src="(/[^"]+)"|data-htmx-local="([^"]+)"')
+
+
+def say(text: str) -> None:
+    sys.stdout.write(text + "\n")
+    sys.stdout.flush()
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -569,23 +574,23 @@ def main(argv=None) -> None:
     server.start()
     try:
         result["requests"], result["first_load"] = asyncio.run(measure(server.base, fx, args.samples, endpoints()))
-        result["memory_after_latency_mb"] = {pid: m for pid, m in server.memory_mb().items()}
+        result["memory_after_latency_mb"] = dict(server.memory_mb())
         if args.clients and args.duration:
-            print(f"load: {args.clients} clients for {args.duration:.0f} s …", flush=True)
+            say(f"load: {args.clients} clients for {args.duration:.0f} s …")
             result["load"] = asyncio.run(load(server, fx, args.clients, args.duration, args.think))
         if args.rush:
-            print(f"deadline rush: {min(args.rush, len(fx.rush))} people within {args.rush_seconds:.0f} s …", flush=True)
+            say(f"deadline rush: {min(args.rush, len(fx.rush))} people within {args.rush_seconds:.0f} s …")
             result["rush"] = asyncio.run(rush(server, fx, args.rush, args.rush_seconds))
         result["memory_mb"] = {pid: [round(rss, 1), round(hwm, 1)] for pid, (rss, hwm) in server.memory_mb().items()}
     finally:
         server.stop()
     baseline = json.loads(args.baseline.read_text()) if args.baseline else None
     report = table(result, baseline)
-    print(report)
+    say(report)
     out = args.out or RESULTS / f"{args.scale}-{database}.json"
     out.write_text(json.dumps(result, ensure_ascii=False, indent=1))
     (out.with_suffix(".txt")).write_text(report + "\n")
-    print(f"\nwritten: {out}")
+    say(f"\nwritten: {out}")
 
 
 if __name__ == "__main__":

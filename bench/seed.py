@@ -14,7 +14,7 @@ import hashlib
 import random
 import time
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -125,7 +125,7 @@ class Writer:
 
 def _naive_utc(value):
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return value.astimezone(timezone.utc).replace(tzinfo=None)
+        return value.astimezone(UTC).replace(tzinfo=None)
     return value
 
 
@@ -146,7 +146,7 @@ def seed(connection, scale: Scale, today: date | None = None) -> dict[str, int]:
     """Write every row of `scale` through `connection` (in its transaction); returns counts per table."""
     rng = random.Random(2026)
     today = today or datetime.now(timezone(timedelta(hours=8))).date()
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     writer = Writer(connection)
     bureau = Bureau()
     _org(writer, scale, rng, bureau, now)
@@ -234,7 +234,7 @@ def _campaign(writer: Writer, today: date) -> int:
     kinds = ["study", "warning", "rectify", "institution"]
     writer.write("phase", [{"id": i + 1, "campaign_id": 1, "kind": kind, "sort_order": i,
                             "starts_on": today + timedelta(days=a), "ends_on": today + timedelta(days=b)}
-                           for i, (kind, (a, b)) in enumerate(zip(kinds, spans))])
+                           for i, (kind, (a, b)) in enumerate(zip(kinds, spans, strict=True))])
     return 1
 
 

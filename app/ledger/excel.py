@@ -5,8 +5,8 @@ the file (app/xlsx.py) while the query is read in batches.
 
 Import: one unit's existing ledger into the current campaign, all or nothing. `read_upload()`
 checks the file and every row and collects every problem; `apply()` is only called on a plan
-without problems and files each row through services.create_item (its 序号, timeline event and
-audit row), plus one audit row for the import. Imported items start 待整改: the columns
+without problems and files the rows through services.create_items (each its 序号, timeline event
+and audit row, all in one flush), plus one audit row for the import. Imported items start 待整改: the columns
 序号, 状态, 销号时间 and 销号人 describe the unit's old numbering and progress, so they are not
 taken over but noted in 备注 (原序号, 原状态). Nothing here commits: the caller does.
 """
@@ -21,11 +21,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from sqlalchemy import select
+from sqlalchemy.orm import aliased
 
 from app import audit, xlsx
 from app.extensions import db
 from app.ledger import services
-from app.ledger.models import CATEGORIES, LedgerItem, RectifyType, Source, State
+from app.ledger.models import CATEGORIES, LedgerItem, RectifyType, Source, State, item_code
+from app.ledger.queries import LedgerFilters, ledger_query
 from app.org.models import Role, Unit, User
 from app.templating import local_zone
 from app.xlsx import Column, Problem
@@ -73,20 +75,39 @@ DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\
 
 
 # -- Export ---------------------------------------------------------------------------------------
-def row_of(item: LedgerItem) -> tuple:
-    """An item in the standard layout (COLUMNS' order)."""
-    closed_on = item.closed_at.astimezone(local_zone()).date() if item.closed_at else None
+def export_query(user, filters: LedgerFilters, today: date):
+    """The filtered ledger as plain columns in COLUMNS' order (unit name and 序号 for the first):
+    a tenth of the work per row of loading items with their unit and people."""
+    owner, leader, closer = aliased(User), aliased(User), aliased(User)
+    columns = (
+        Unit.name, LedgerItem.serial, LedgerItem.source, LedgerItem.category, LedgerItem.description,
+        LedgerItem.rectify_type, LedgerItem.goal, LedgerItem.measures, leader.full_name, owner.full_name,
+        LedgerItem.due_on, LedgerItem.progress, LedgerItem.completion, LedgerItem.state, LedgerItem.closed_at,
+        closer.full_name, LedgerItem.remarks,
+    )
     return (
-        item.code, item.source_label, item.category, item.description, item.rectify_type_label, item.goal,
-        item.measures, item.leader.full_name if item.leader else "", item.unit.name, item.owner.full_name,
-        item.due_on, item.progress, item.completion, item.state_label, closed_on,
-        item.closed_by.full_name if item.closed_by else "", item.remarks,
+        ledger_query(user, filters, today, columns)
+        .join(owner, owner.id == LedgerItem.owner_id)
+        .outerjoin(leader, leader.id == LedgerItem.leader_id)
+        .outerjoin(closer, closer.id == LedgerItem.closed_by_id)
     )
 
 
-def export(file, items) -> int:
-    """Write `items` (any iterable, read as it goes) to `file` as the standard ledger workbook."""
-    return xlsx.write_table(file, SHEET, COLUMNS, (row_of(item) for item in items))
+def export(file, rows) -> int:
+    """Write the rows of export_query (any iterable, read as it goes) to `file` as the standard
+    ledger workbook."""
+    zone = local_zone()
+
+    def layout(row) -> tuple:
+        (unit, serial, source, category, description, rectify_type, goal, measures, leader, owner, due_on,
+         progress, completion, state, closed_at, closed_by, remarks) = row
+        return (
+            item_code(unit, serial), Source.LABELS[source], category, description, RectifyType.LABELS[rectify_type],
+            goal, measures, leader or "", unit, owner, due_on, progress, completion, State.LABELS[state],
+            closed_at.astimezone(zone).date() if closed_at else None, closed_by or "", remarks,
+        )
+
+    return xlsx.write_table(file, SHEET, COLUMNS, (layout(row) for row in rows))
 
 
 def export_filenames(unit: Unit | None, day: date) -> tuple[str, str]:
@@ -385,10 +406,7 @@ def apply(plan: ImportPlan, actor, campaign, source: str = "") -> list[LedgerIte
     """File every row of a plan without problems into `campaign`, and one audit row. The caller commits."""
     if not plan.ok:
         raise ValueError("a plan with problems cannot be imported")
-    items = [
-        services.create_item(actor, campaign, unit_id=plan.unit.id, **row.fields)
-        for row in plan.rows
-    ]
+    items = services.create_items(actor, campaign, plan.unit.id, [row.fields for row in plan.rows])
     details = {"unit_id": plan.unit.id, "campaign_id": campaign.id, "codes": [item.code for item in items]}
     if source:
         details["file"] = source

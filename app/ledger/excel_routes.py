@@ -6,7 +6,6 @@ from flask_login import current_user
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload
 from wtforms import SelectField, SubmitField
 
 from app import policy, xlsx
@@ -15,8 +14,7 @@ from app.extensions import db
 from app.forms import Form, choices
 from app.ledger import bp, excel
 from app.ledger.forms import active_leaders
-from app.ledger.models import LedgerItem
-from app.ledger.queries import LedgerFilters, ledger_query
+from app.ledger.queries import LedgerFilters
 from app.org.models import Unit, User, units_in_order
 from app.templating import today
 
@@ -68,12 +66,11 @@ def export():
     campaign = current_campaign()
     filters = LedgerFilters.from_args(request.args, campaign.id if campaign else None)
     day = today()
-    query = ledger_query(current_user, filters, day).options(joinedload(LedgerItem.closed_by))
     # Read in batches as the rows are written, never the whole ledger at once.
-    items = db.session.scalars(query.execution_options(yield_per=500))
+    rows = db.session.execute(excel.export_query(current_user, filters, day).execution_options(yield_per=500))
     file = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)
     try:
-        excel.export(file, items)
+        excel.export(file, rows)
     except BaseException:
         file.close()
         raise

@@ -92,6 +92,10 @@ Handling.LABELS = {
 }
 
 
+def item_code(unit_name: str, serial: int) -> str:
+    return f"{unit_name}-{serial:03d}"
+
+
 class LedgerItem(db.Model):
     __tablename__ = "ledger_item"
     __table_args__ = (
@@ -152,7 +156,7 @@ class LedgerItem(db.Model):
     @property
     def code(self) -> str:
         """序号 as units write it: the unit's name and a per-unit, per-campaign number."""
-        return f"{self.unit.name}-{self.serial:03d}"
+        return item_code(self.unit.name, self.serial)
 
     @property
     def state_label(self) -> str:
