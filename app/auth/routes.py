@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from app import audit, policy
 from app.auth import bp
@@ -31,7 +32,8 @@ def load_user(login_id: str):
     max_age = current_app.config["SESSION_MAX_HOURS"] * 3600
     if not isinstance(logged_in_at, int) or time.time() - logged_in_at > max_age:
         return None
-    user = db.session.get(User, int(user_id))
+    # With the unit: every page's header names it.
+    user = db.session.get(User, int(user_id), options=[joinedload(User.unit)])
     if user is None or not user.active or user.session_version != int(version):
         return None
     return user

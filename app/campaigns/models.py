@@ -4,7 +4,7 @@ from enum import StrEnum
 
 from flask import g, has_request_context
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
 from app.extensions import db
@@ -78,8 +78,10 @@ class Phase(db.Model):
 
 def current_campaign() -> Campaign | None:
     """The current campaign; looked up once per request (the layout and the view both need it)."""
+    # With its phases: every page's header shows the current one.
+    query = select(Campaign).where(Campaign.is_current.is_(True)).options(joinedload(Campaign.phases))
     if not has_request_context():
-        return db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)))
+        return db.session.scalars(query).unique().first()
     if "current_campaign" not in g:
-        g.current_campaign = db.session.scalar(select(Campaign).where(Campaign.is_current.is_(True)))
+        g.current_campaign = db.session.scalars(query).unique().first()
     return g.current_campaign
