@@ -139,6 +139,7 @@ commitments.templates                          get   login login 403   403   403
 ledger.close_now                               post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.create                                  get   login login 403   403   403   200   200   403   403   200   200
 ledger.create                                  post  login login 403   403   403   ok    ok    403   403   ok    ok
+ledger.create?unit=unit_b                      get   login login 403   403   403   200   200   403   403   200   200
 ledger.decide_extension                        post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.detail                                  get   login login 200   200   404   200   404   200   404   200   200
 ledger.detail@discipline                       get   login login 404   404   404   404   404   200   404   200   200
@@ -252,6 +253,7 @@ study.review_reflection                        post  login login 403   404   404
 study.sign_in                                  post  login login ok    ok    404   ok    404   403   404   403   403
 study.write_reflection                         get   login login 200   200   200   200   200   200   200   200   200
 study.write_reflection                         post  login login ok    ok    ok    ok    ok    ok    ok    ok    ok
+study.write_reflection?session=session_b       get   login login 200   200   200   200   200   200   200   200   200
 """
 
 
