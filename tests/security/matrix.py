@@ -191,9 +191,13 @@ overview.overdue                               get   login login 403   403   403
 overview.progress                              get   login login 403   403   403   200   200   200   200   200   200
 overview.progress_export                       get   login login 403   403   403   200   200   200   200   200   200
 overview.report                                get   login login 403   403   403   200   200   200   200   200   200
+overview.report?unit=unit                      get   login login 403   403   403   200   403   200   403   200   200
 overview.report_docx                           get   login login 403   403   403   200   200   200   200   200   200
+overview.report_docx?unit=unit                 get   login login 403   403   403   200   403   200   403   200   200
 overview.report_print                          get   login login 403   403   403   200   200   200   200   200   200
+overview.report_print?unit=unit                get   login login 403   403   403   200   403   200   403   200   200
 overview.report_xlsx                           get   login login 403   403   403   200   200   200   200   200   200
+overview.report_xlsx?unit=unit                 get   login login 403   403   403   200   403   200   403   200   200
 
 regulations.abolish                            post  login login 403   403   403   ok    403   403   403   403   ok
 regulations.create                             get   login login 403   403   403   200   200   403   403   403   200
