@@ -2,6 +2,7 @@
 from flask import Flask
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import IntegerConverter
 
 from app.config import BASE_DIR, INSTANCE_DIR, config_for
 
@@ -57,9 +58,19 @@ def register_extensions(app: Flask) -> None:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n, x_prefix=n)
 
 
+class RecordId(IntegerConverter):
+    """<int:…> in every route: a number beyond any id (PostgreSQL's integer) is a 404 before a
+    query sees it; SQLite cannot even bind one beyond 64 bits."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def register_blueprints(app: Flask) -> None:
     from app import admin, auth, campaigns, checklists, commendations, commitments, ledger, overview, regulations, study
 
+    app.url_map.converters["int"] = RecordId
     for module in (auth, overview, ledger, checklists, study, commitments, regulations, commendations, campaigns, admin):
         app.register_blueprint(module.bp)
 

@@ -1,6 +1,7 @@
 """Error pages in Chinese; an htmx request gets the message as a small fragment instead."""
-from flask import render_template
+from flask import current_app, render_template
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.extensions import db
@@ -42,6 +43,16 @@ def register(app) -> None:
         custom = error.description != type(error).description
         message = error.description if custom else None
         return render_error(error.code, message)
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(error):
+        """Input the database (or a date) cannot hold: a number beyond its integers, a NUL character
+        in text for PostgreSQL. The request's fault, answered as such; the log names it, so the
+        form that let it through can be given a check of its own."""
+        db.session.rollback()
+        current_app.logger.warning("input out of range: %s", error)
+        return render_error(400)
 
     @app.errorhandler(InternalServerError)
     def server_error(error):

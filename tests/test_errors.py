@@ -1,5 +1,7 @@
 """Error pages in Chinese, as a page or as an htmx fragment."""
-from tests.factories import make_bureau
+import pytest
+
+from tests.factories import make_bureau, make_campaign
 
 
 def test_404_page_in_chinese(app, client, auth):
@@ -55,3 +57,18 @@ def test_authenticated_pages_are_not_cached(app, client, auth):
     make_bureau()
     auth.login("staff")
     assert client.get("/").headers["Cache-Control"] == "no-store"
+
+
+@pytest.mark.parametrize("method, url, data, status", [
+    ("GET", "/ledger/99999999999999999999", None, 404),  # beyond any id: no query at all
+    ("GET", "/ledger/2147483648", None, 404),
+    ("GET", "/ledger/?unit=99999999999999999999", None, 400),
+    ("POST", "/ledger/new", {"description": "问题", "owner_id": "-99999999999999999999"}, 400),
+])
+def test_numbers_beyond_the_database_are_refused_not_500(app, client, auth, method, url, data, status):
+    make_bureau()
+    make_campaign()
+    auth.login("admin")
+    response = client.open(url, method=method, data=data)
+    assert response.status_code == status
+    assert "请求有误" in response.text or "页面不存在" in response.text
