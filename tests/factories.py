@@ -1,16 +1,24 @@
 """Plain factory functions building realistic records for tests."""
 import itertools
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from functools import lru_cache
+from zoneinfo import ZoneInfo
 
 from werkzeug.security import generate_password_hash
 
 from app.campaigns.models import PHASE_ORDER, Campaign, Phase
+from app.config import Config
 from app.extensions import db
 from app.org.models import Rank, Role, Unit, UnitKind, User
 
 PASSWORD = "Qingshan#2026"
 _serial = itertools.count(1)
+
+
+def today() -> date:
+    """The bureau's today, as the app counts days (Asia/Shanghai), not the test machine's: on a
+    machine running on UTC the two differ from 16:00 to midnight."""
+    return datetime.now(ZoneInfo(Config.TIMEZONE)).date()
 
 
 @lru_cache(maxsize=1)
@@ -47,7 +55,7 @@ def make_user(
 
 def make_campaign(title: str = "2026年作风建设专项行动", current: bool = True, start: date | None = None) -> Campaign:
     """A campaign whose phases are 30 days each, the third (自查整改) running today by default."""
-    start = start or date.today() - timedelta(days=70)
+    start = start or today() - timedelta(days=70)
     phases = [
         Phase(kind=kind, sort_order=i, starts_on=start + timedelta(days=30 * i),
               ends_on=start + timedelta(days=30 * i + 29))
@@ -92,7 +100,7 @@ def make_item(unit=None, owner=None, leader=None, campaign=None, actor=None, **f
         "unit_id": unit.id, "owner_id": owner.id, "leader_id": leader.id if leader else None,
         "source": Source.SELF_INSPECTION, "category": "工作效率",
         "description": "窗口办件超时，群众多次往返。", "rectify_type": RectifyType.DEADLINE,
-        "measures": "梳理办件流程，实行首问负责和限时办结。", "due_on": date.today() + timedelta(days=20),
+        "measures": "梳理办件流程，实行首问负责和限时办结。", "due_on": today() + timedelta(days=20),
     }
     values.update(fields)
     item = services.create_item(actor or owner, campaign, **values)

@@ -3,12 +3,12 @@ import pytest
 
 from app import policy
 from app.org.models import Role
-from tests.factories import make_bureau, make_campaign, make_item, make_user
+from tests.factories import make_bureau, make_campaign, make_item, make_user, today
 
 
 @pytest.fixture
 def world(app):
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     from app.extensions import db
     from app.ledger import services
@@ -19,10 +19,10 @@ def world(app):
     services.report_progress(item, people["staff"], item.version, "进展")
     db.session.flush()
     extension = services.request_extension(item, people["staff"], item.version, "理由",
-                                           item.due_on + timedelta(days=9), date.today())
+                                           item.due_on + timedelta(days=9), today())
     from app.ledger import dispatches
 
-    dispatch = dispatches.create_dispatch(people["inspector"], campaign, "通报", "问题", "工作效率", date.today(),
+    dispatch = dispatches.create_dispatch(people["inspector"], campaign, "通报", "问题", "工作效率", today(),
                                           [people["office"].id])
     db.session.commit()
     return {**people, "campaign": campaign, "item": item, "extension": extension, "dispatch": dispatch}

@@ -5,7 +5,7 @@ saves itself, and a login that ended meanwhile loses nothing typed.
 """
 import re
 import time
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -17,9 +17,9 @@ from app.extensions import db
 from app.ledger.models import LedgerItem, Source
 from tests.browser.helpers import login, logout
 from tests.checklists.factories import items_of, make_checklist, with_problems
-from tests.factories import PASSWORD, make_bureau, make_campaign
+from tests.factories import PASSWORD, make_bureau, make_campaign, today
 
-PLANNED = (date.today() + timedelta(days=30)).isoformat()
+PLANNED = (today() + timedelta(days=30)).isoformat()
 
 
 @pytest.fixture
@@ -239,7 +239,7 @@ def test_progress_page(app, live_server, page_js, world, screenshot):
     template = world["template"]
     inspection = services.start(template, world["staff"])
     services.submit(inspection, world["staff"], inspection.version,
-                    with_problems(template, {0: ("超时", "限时", None)}), date.today())
+                    with_problems(template, {0: ("超时", "限时", None)}), today())
     db.session.commit()
     login(page, live_server, "admin")
     page.goto(live_server.url("/checklists/progress"))

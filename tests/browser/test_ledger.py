@@ -4,7 +4,7 @@ once, and 对账销号 with its printable 对账单. Most flows run with JavaScr
 and off (the same forms post and the page reloads).
 """
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +16,7 @@ from app.ledger.models import EventKind, LedgerEvent, LedgerItem, RectifyType, S
 from app.org.models import Role
 from tests.browser.conftest import _open_page, screenshot_path
 from tests.browser.helpers import login, logout
-from tests.factories import make_bureau, make_campaign, make_item, make_user
+from tests.factories import make_bureau, make_campaign, make_item, make_user, today
 
 # --- arranging ------------------------------------------------------------------------------------
 
@@ -347,7 +347,7 @@ def test_reconcile_signs_off_one_after_another_and_prints(app, live_server, page
     world = ledger_world()
     first = new_item(world, State.SIGN_OFF)
     second = new_item(world, State.SIGN_OFF, description="会议室预约无记录，使用混乱。", category="工作作风")
-    new_item(world, State.IN_PROGRESS, description="公务用车登记不全。", due_on=date.today() - timedelta(days=3))
+    new_item(world, State.IN_PROGRESS, description="公务用车登记不全。", due_on=today() - timedelta(days=3))
     first_id, second_id = item_ids(first, second)
 
     login(page, live_server, "leader")
@@ -401,10 +401,10 @@ def world_office_id(page) -> int:
 def test_list_with_overdue_supervised_and_due_soon_rows(app, live_server, page_js, screenshot):
     page = page_js
     world = ledger_world()
-    today = date.today()
-    overdue = new_item(world, State.IN_PROGRESS, due_on=today - timedelta(days=5),
+    day = today()
+    overdue = new_item(world, State.IN_PROGRESS, due_on=day - timedelta(days=5),
                        description="窗口工作人员上班时间玩手机，群众等候时间长，多次被投诉且未及时整改到位。" * 2)
-    soon = new_item(world, State.SIGN_OFF, due_on=today + timedelta(days=3), description="公文流转慢。")
+    soon = new_item(world, State.SIGN_OFF, due_on=day + timedelta(days=3), description="公文流转慢。")
     supervised = new_item(world, State.FIRST_REVIEW, description="下基层调研走过场。", category="工作作风")
     services.supervise(supervised, world["leader"], supervised.version, "月底前整改到位，报送整改报告。")
     db.session.flush()

@@ -1,12 +1,11 @@
 """Progress figures per unit and per rank level, the reminder list, and their cost in queries."""
-from datetime import date
 
 from app.checklists import queries, services
 from app.checklists.queries import NOT_STARTED
 from app.extensions import db
 from app.org.models import Rank, Role
 from tests.checklists.factories import all_no, make_checklist
-from tests.factories import make_user
+from tests.factories import make_user, today
 from tests.ledger.test_query_counts import counting_queries
 
 
@@ -14,7 +13,7 @@ def _fill(template, person, until: str, reviewer=None):
     inspection = services.start(template, person)
     if until == "draft":
         return inspection
-    services.submit(inspection, person, inspection.version, all_no(template), date.today())
+    services.submit(inspection, person, inspection.version, all_no(template), today())
     db.session.flush()
     if until == "returned":
         services.return_(inspection, reviewer, inspection.version, "再查")
@@ -100,7 +99,7 @@ def test_pages_cost_the_same_queries_for_3_people_as_for_30(world, client, auth)
             _fill(world["template"], person, "submitted")
     db.session.commit()
     many = costs()
-    assert many == few, dict(zip(urls, zip(few, many)))
+    assert many == few, dict(zip(urls, zip(few, many, strict=True), strict=True))
     assert max(many) <= 16
 
 

@@ -1,6 +1,6 @@
 """自查表 over HTTP: filling (draft, refused submission keeping every character, submit), the review
 list with inline 通过 / 退回 (htmx row or post/redirect/get), and who may see and do what."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,10 +11,10 @@ from app.extensions import db
 from app.ledger.models import LedgerItem
 from app.org.models import Role
 from tests.checklists.factories import all_no, form_data, items_of, with_problems
-from tests.factories import make_user
+from tests.factories import make_user, today
 
 HX = {"HX-Request": "true", "HX-Target": "checklist-person-1"}
-LATER = date.today() + timedelta(days=30)
+LATER = today() + timedelta(days=30)
 
 
 def _inspection(user_id) -> SelfInspection | None:
@@ -25,7 +25,7 @@ def _submitted(world, who="staff", answers=None):
     person = world[who]
     inspection = services.start(world["template"], person)
     services.submit(inspection, person, inspection.version, answers or with_problems(
-        world["template"], {0: ("办件超时。", "限时办结。", LATER), 2: ("上班迟到。", "提前到岗。", None)}), date.today())
+        world["template"], {0: ("办件超时。", "限时办结。", LATER), 2: ("上班迟到。", "提前到岗。", None)}), today())
     db.session.commit()
     return inspection
 

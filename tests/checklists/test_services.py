@@ -1,5 +1,5 @@
 """The 自查表's rules: drafts, the one submission, 退回 and 通过, and problems into the ledger once."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -10,9 +10,9 @@ from app.checklists.models import InspectionState
 from app.extensions import db
 from app.ledger.models import LedgerItem, RectifyType, Source, State
 from tests.checklists.factories import all_no, items_of, make_checklist, with_problems
-from tests.factories import make_user
+from tests.factories import make_user, today
 
-TODAY = date.today()
+TODAY = today()
 LATER = TODAY + timedelta(days=20)
 
 

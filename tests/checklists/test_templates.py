@@ -10,6 +10,7 @@ from app.checklists.models import ChecklistTemplate, SelfInspection, TemplateSta
 from app.extensions import db
 from app.org.models import Rank
 from tests.checklists.factories import all_no, items_of, with_problems
+from tests.factories import today
 
 
 def _form(title="中层干部作风自查清单", sections=(("工作效率", "效率低下\n推诿扯皮\n"), ("廉洁自律", "吃拿卡要")),
@@ -93,7 +94,7 @@ def test_a_revision_moves_open_drafts_when_opened_and_keeps_handed_in_ones(world
     draft = services.start(template, world["staff"])
     services.save_draft(draft, world["staff"], draft.version, with_problems(template, {0: ("草稿里的话", "", None)}))
     done = services.start(template, world["head"])
-    services.submit(done, world["head"], done.version, all_no(template), date.today())
+    services.submit(done, world["head"], done.version, all_no(template), today())
     copy = services.revise(template, world["admin"])
     services.publish(copy, world["admin"])
     db.session.commit()

@@ -1,9 +1,10 @@
 """承诺书 on the home page's to-dos: mine to sign until I have; for a unit head, the unit's unsigned."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.commitments import queries, services
 from app.extensions import db
 from tests.commitments.conftest import publish_letter
+from tests.factories import today
 from tests.ledger.test_query_counts import counting_queries
 
 
@@ -15,7 +16,7 @@ def test_staff_is_asked_to_sign_until_signed(world, client, auth):
 
 
 def test_overdue_letters_come_first(world, client, auth):
-    world["letter"].due_on = date.today() - timedelta(days=1)
+    world["letter"].due_on = today() - timedelta(days=1)
     db.session.commit()
     auth.login("staff")
     todo = client.get("/").text.split('<li class="urgent">')[1].split("</li>")[0]
@@ -47,7 +48,7 @@ def test_one_query_for_all_current_letters(world):
     publish_letter(world["admin"], world["campaign"], title="廉洁自律承诺书", target_ranks=["middle"])
     db.session.commit()
     head, campaign_id = world["head"], world["campaign"].id
-    head.unit_id  # loaded before counting
+    db.session.refresh(head)  # loaded before counting
     with counting_queries() as statements:
         todos = queries.letter_todos(head, campaign_id, count_unit=True)
     assert len(statements) == 1

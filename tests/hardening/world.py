@@ -4,7 +4,7 @@ The crawls of tests/hardening (headers, escaping, exports) open every GET route 
 each view renders its page rather than a 404. `URL_ARGS` maps a route's parameter name to the
 record it takes; a new parameter name fails `url_args()` until it is added here.
 """
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 
@@ -21,7 +21,7 @@ from app.study import services as study
 from app.study.models import SessionKind
 from tests.checklists.factories import make_checklist
 from tests.commitments.conftest import BODY
-from tests.factories import make_bureau, make_campaign, make_item
+from tests.factories import make_bureau, make_campaign, make_item, today
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 REFLECTION = "通过学习，深刻认识到作风建设的重要性。" * 20
@@ -88,7 +88,7 @@ def build_world() -> dict:
     campaign = w["campaign"] = make_campaign()
     office, admin, head, staff, leader = w["office"], w["admin"], w["head"], w["staff"], w["leader"]
     staff.full_name = "李晓东"
-    today = date.today()
+    day = today()
 
     item = w["item"] = make_item(unit=office, owner=staff, leader=leader, campaign=campaign,
                                  goal="办件按时办结率达到 100%", remarks="原台账序号 7")
@@ -97,7 +97,7 @@ def build_world() -> dict:
     w["evidence"] = evidence.store(evidence.CheckedFile("整改报告.pdf", "application/pdf", PDF), item, event, staff)
     db.session.add(w["evidence"])
     w["extension"] = ledger.request_extension(item, staff, item.version, "需协调信息中心。",
-                                              item.due_on + timedelta(days=10), today)
+                                              item.due_on + timedelta(days=10), day)
     ledger.supervise(item, leader, item.version, "请抓紧整改。")
 
     w["first_review"] = _submitted(make_item(unit=office, owner=staff, leader=leader, campaign=campaign), staff)
@@ -109,7 +109,7 @@ def build_world() -> dict:
     ledger.record_handling(closed, w["inspector"], closed.version, Handling.CRITICISM, "王某", "全局通报批评。")
 
     dispatch = w["dispatch"] = dispatches.create_dispatch(
-        w["inspector"], campaign, "关于窗口服务问题的通报", "部分窗口存在推诿现象。", "工作效率", today + timedelta(days=15),
+        w["inspector"], campaign, "关于窗口服务问题的通报", "部分窗口存在推诿现象。", "工作效率", day + timedelta(days=15),
         [office.id, w["other"].id])
     w["target"] = next(t for t in dispatch.targets if t.unit_id == office.id)
     answered = next(t for t in dispatch.targets if t.unit_id == w["other"].id)
@@ -119,18 +119,18 @@ def build_world() -> dict:
     inspection = w["inspection"] = checklists.start(w["checklist"], staff)
     answers = [AnswerInput(i.id, n == 0, "办件拖拉。" if n == 0 else "", "限时办结。" if n == 0 else "", None)
                for n, i in enumerate(checklists.template_items(w["checklist"]))]
-    checklists.submit(inspection, staff, inspection.version, answers, today)
+    checklists.submit(inspection, staff, inspection.version, answers, day)
     db.session.flush()
     checklists.return_(inspection, head, inspection.version, "具体表现写得不够具体。")
     db.session.flush()
-    checklists.submit(inspection, staff, inspection.version, answers, today)
+    checklists.submit(inspection, staff, inspection.version, answers, day)
     returned = checklists.start(w["checklist"], head)
-    checklists.submit(returned, head, returned.version, answers, today)
+    checklists.submit(returned, head, returned.version, answers, day)
     db.session.flush()
     checklists.return_(returned, leader, returned.version, "请补充本股室的问题。")
 
     w["letter"] = commitments.create_template(admin, campaign, title="作风建设承诺书", body=BODY, target_ranks=[],
-                                              due_on=today + timedelta(days=7))
+                                              due_on=day + timedelta(days=7))
     commitments.publish(w["letter"], admin)
     w["signature"] = commitments.sign(w["letter"], staff, "李晓东", "127.0.0.1")
 
@@ -144,7 +144,7 @@ def build_world() -> dict:
     w["file"] = study.attach_file(exchange, admin, evidence.CheckedFile("讲稿.pdf", "application/pdf", PDF))
     w["reading"] = study.create_reading(admin, campaign, kind="warning_case", title="案例一：吃拿卡要被查处",
                                         summary="案情与教训。", link="https://example.org/case", target_ranks=[],
-                                        due_on=today + timedelta(days=5), sort_order=1)
+                                        due_on=day + timedelta(days=5), sort_order=1)
     reflection = w["reflection"] = study.write_reflection(staff, campaign, exchange, "学习心得", REFLECTION, True)
     db.session.flush()
     study.review_reflection(reflection, head, reflection.version, False, "请结合本职工作再谈谈。")
@@ -155,14 +155,14 @@ def build_world() -> dict:
     regulations.attach_document(rule, head, rule.version,
                                 evidence.CheckedFile("首问负责制度.pdf", "application/pdf", PDF))
     db.session.flush()
-    regulations.issue(rule, admin, rule.version, today, None, "青建发〔2026〕12号", today)
+    regulations.issue(rule, admin, rule.version, day, None, "青建发〔2026〕12号", day)
     regulations.link(rule, admin, closed)
 
     w["honour"] = commendations.create(admin, campaign, user_id=staff.id, unit_id=None, honour="作风建设先进个人",
-                                       reason="服务群众热情周到。", awarded_on=today, issuer="局党组",
+                                       reason="服务群众热情周到。", awarded_on=day, issuer="局党组",
                                        recommendation="promotion")
     commendations.create(admin, campaign, user_id=None, unit_id=office.id, honour="作风建设先进集体",
-                         reason="办件按时办结率100%。", awarded_on=today, issuer="局党组", recommendation="none")
+                         reason="办件按时办结率100%。", awarded_on=day, issuer="局党组", recommendation="none")
     db.session.commit()
     return w
 

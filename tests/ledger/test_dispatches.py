@@ -1,5 +1,5 @@
 """上级通报: one finding filed to several units; each answers with its items or a signed 零报告."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select, text, update
@@ -11,13 +11,13 @@ from app.ledger import dispatches, services
 from app.ledger.models import Dispatch, DispatchTarget, LedgerItem, Source
 from app.org.models import Role
 from tests.conftest import POSTGRES_URL
-from tests.factories import make_user
+from tests.factories import make_user, today
 
 
 def _dispatch(world, units=("office", "other"), due_on=None, title="窗口服务“冷硬横推”问题"):
     dispatch = dispatches.create_dispatch(
         world["inspector"], world["campaign"], title, "部分窗口工作人员对群众咨询敷衍推诿。", "服务群众",
-        due_on or date.today() + timedelta(days=10), [world[name].id for name in units],
+        due_on or today() + timedelta(days=10), [world[name].id for name in units],
     )
     db.session.commit()
     return dispatch
@@ -34,7 +34,7 @@ def _item_data(world, **overrides):
         "unit_id": world["office"].id, "source": "superior", "category": "服务群众",
         "description": "本股室接待群众咨询时存在推诿现象", "rectify_type": "deadline",
         "measures": "落实首问负责制，公开服务承诺", "leader_id": world["leader"].id, "owner_id": world["staff"].id,
-        "due_on": (date.today() + timedelta(days=15)).isoformat(),
+        "due_on": (today() + timedelta(days=15)).isoformat(),
     }
     data.update(overrides)
     return data
@@ -52,7 +52,7 @@ def test_inspector_files_one_finding_to_several_units(world, client, auth):
     assert "测试局" not in page.text.split("下发单位")[1]  # the bureau itself is not a target
     response = client.post("/ledger/dispatches/new", data={
         "title": "窗口服务问题", "description": "群众反映多个窗口推诿扯皮", "category": "服务群众",
-        "due_on": (date.today() + timedelta(days=7)).isoformat(),
+        "due_on": (today() + timedelta(days=7)).isoformat(),
         "unit_ids": [world["office"].id, world["other"].id],
     })
     assert response.status_code == 302
@@ -69,7 +69,7 @@ def test_admin_files_to_every_unit_with_one_tick_and_no_script(world, client, au
     auth.login("admin")
     response = client.post("/ledger/dispatches/new", data={
         "title": "会风会纪", "description": "开会迟到早退", "category": "纪律意识",
-        "due_on": date.today().isoformat(), "all_units": "y",
+        "due_on": today().isoformat(), "all_units": "y",
     })
     assert response.status_code == 302
     dispatch = db.session.scalars(select(Dispatch)).one()
@@ -91,7 +91,7 @@ def test_only_inspectors_and_admins_file(world, client, auth, username):
     auth.login(username)
     assert client.get("/ledger/dispatches/new").status_code == 403
     response = client.post("/ledger/dispatches/new", data={
-        "title": "x", "description": "y", "category": "纪律意识", "due_on": date.today().isoformat(),
+        "title": "x", "description": "y", "category": "纪律意识", "due_on": today().isoformat(),
         "all_units": "y",
     })
     assert response.status_code == 403
@@ -401,7 +401,7 @@ def test_racing_answer_over_http_is_409(world, client, auth, monkeypatch):
 
 # -- Who has not answered -------------------------------------------------------------------
 def test_detail_lists_the_units_that_have_not_answered(world, client, auth):
-    dispatch = _dispatch(world, due_on=date.today() - timedelta(days=1))
+    dispatch = _dispatch(world, due_on=today() - timedelta(days=1))
     target = _target(dispatch, world["office"])
     dispatches.zero_report(target, world["head"], target.version, True, "无")
     db.session.commit()

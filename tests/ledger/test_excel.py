@@ -15,14 +15,14 @@ from app.extensions import db
 from app.ledger import excel, services
 from app.ledger.models import LedgerItem, RectifyType, Source, State
 from app.org.models import Role
-from tests.factories import make_campaign, make_item, make_user
+from tests.factories import make_campaign, make_item, make_user, today
 
 HEADER = ["序号", "问题来源", "问题类别", "问题描述", "整改类型", "整改目标", "整改措施", "责任领导", "责任单位",
           "责任人", "整改时限", "整改进展", "完成情况", "状态", "销号时间", "销号人", "备注"]
 # What the import takes over: every column but 序号, 状态, 销号时间, 销号人 (and 备注 gains 原序号).
 CARRIED = ["问题来源", "问题类别", "问题描述", "整改类型", "整改目标", "整改措施", "责任领导", "责任单位", "责任人",
            "整改时限", "整改进展", "完成情况"]
-DUE = date.today() + timedelta(days=30)
+DUE = today() + timedelta(days=30)
 
 
 # -- Helpers ------------------------------------------------------------------------------------
@@ -36,7 +36,7 @@ def rows_of(data: bytes) -> list[dict]:
     sheet = load_workbook(BytesIO(data)).active
     values = list(sheet.iter_rows(values_only=True))
     assert list(values[0]) == HEADER
-    return [dict(zip(HEADER, row)) for row in values[1:]]
+    return [dict(zip(HEADER, row, strict=True)) for row in values[1:]]
 
 
 def ledger_file(*rows, header=HEADER, title="问题台账") -> bytes:
@@ -99,7 +99,7 @@ def office_items(world):
     make_item(**common, rectify_type=RectifyType.LONG_TERM, due_on=None, source=Source.PUBLIC, category="服务群众",
               description="服务态度生硬。", goal="群众满意", remarks="每季度回访")
     _closed(make_item(**common, rectify_type=RectifyType.IMMEDIATE,
-                      description="会议室长明灯。", due_on=date.today()), world)
+                      description="会议室长明灯。", due_on=today()), world)
     make_item(**common, description="=HYPERLINK(\"http://evil.example\",\"点此\")", measures="+1 加强学习",
               goal="-2 项", remarks="@SUM(A1)", due_on=DUE)
     db.session.commit()
@@ -123,7 +123,7 @@ def test_export_shows_who_signed_off_and_when(office_items, client, auth):
     auth.login("admin")
     closed = rows_of(export(client).data)[2]
     assert closed["状态"] == "已销号" and closed["销号人"] == office_items["leader"].full_name
-    assert closed["销号时间"].date() == date.today()
+    assert closed["销号时间"].date() == today()
 
 
 def test_export_header_is_bold_filled_frozen_and_sized(office_items, client, auth):
@@ -175,7 +175,7 @@ def test_text_that_looks_like_a_formula_stays_text(office_items, client, auth):
 def test_export_file_name_is_chinese_with_an_ascii_fallback(office_items, client, auth):
     auth.login("admin")
     response = export(client, unit=office_items["office"].id)
-    day = date.today().isoformat()
+    day = today().isoformat()
     assert response.mimetype == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     disposition = response.headers["Content-Disposition"]
     assert disposition.startswith("attachment;")
@@ -238,7 +238,7 @@ def test_round_trip_export_then_import_gives_the_same_rows(office_items, client,
     assert [r["序号"] for r in after] == [r["序号"] for r in before]  # numbered afresh in the new campaign
     assert {r["状态"] for r in after} == {"待整改"}
     assert after[1]["备注"] == "每季度回访；原序号：办公室-002"
-    assert after[2]["备注"] == f"原序号：办公室-003；原状态：已销号（{date.today()}，{office_items['leader'].full_name} 销号）"
+    assert after[2]["备注"] == f"原序号：办公室-003；原状态：已销号（{today()}，{office_items['leader'].full_name} 销号）"
 
 
 def test_reimport_into_the_same_campaign_continues_the_numbering(office_items, client, auth):
@@ -350,7 +350,7 @@ def test_two_people_of_one_name_must_be_told_apart(world):
 
 def test_dates_may_be_excel_dates_or_text_and_long_term_needs_none(world):
     rows = [
-        good_row(world, 整改时限=datetime(2026, 12, 31)),
+        good_row(world, 整改时限=datetime(2026, 12, 31)),  # noqa: DTZ001 - Excel cells hold naive dates
         good_row(world, 整改时限="2026/12/31"),
         good_row(world, 整改时限="2026年12月31日"),
         good_row(world, 整改类型="长期坚持", 整改时限="长期"),

@@ -1,10 +1,10 @@
 """对账销号: the per-unit reconciliation view and the printable 对账单."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.extensions import db
 from app.ledger import services
 from app.ledger.models import State
-from tests.factories import make_item, make_user
+from tests.factories import make_item, make_user, today
 
 
 def _awaiting_sign_off(world, n):
@@ -45,7 +45,7 @@ def test_unit_head_goes_straight_to_their_unit(world, client, auth):
 
 def test_leader_sees_portfolio_units_with_counts(world, client, auth):
     world["leader"].portfolio_units = [world["office"], world["other"]]
-    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() - timedelta(days=2))
+    make_item(unit=world["office"], owner=world["staff"], due_on=today() - timedelta(days=2))
     db.session.commit()
     auth.login("leader")
     page = client.get("/ledger/reconcile").text
@@ -67,7 +67,7 @@ def test_staff_cannot_reconcile(world, client, auth):
 
 def test_print_view_has_counts_and_signature_boxes(world, client, auth):
     _awaiting_sign_off(world, 2)
-    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() - timedelta(days=1))
+    make_item(unit=world["office"], owner=world["staff"], due_on=today() - timedelta(days=1))
     db.session.commit()
     auth.login("leader")
     page = client.get(f"/ledger/reconcile/{world['office'].id}/print").text
@@ -81,12 +81,12 @@ def test_counts_are_right(world, app):
     from app.ledger.queries import unit_counts
 
     _awaiting_sign_off(world, 2)
-    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() - timedelta(days=1))
+    make_item(unit=world["office"], owner=world["staff"], due_on=today() - timedelta(days=1))
     other_leader = make_user("leader", unit=world["bureau"], username="leader9")
     closed = make_item(unit=world["office"], owner=world["staff"], rectify_type="immediate")
     services.close_now(closed, other_leader, closed.version, "已改")
     db.session.commit()
-    counts = unit_counts([world["office"].id], world["campaign"].id, date.today())[world["office"].id]
+    counts = unit_counts([world["office"].id], world["campaign"].id, today())[world["office"].id]
     # world item (pending) + 2 awaiting sign-off + 1 overdue pending + 1 closed
     assert (counts.total, counts.new, counts.in_progress, counts.closed, counts.overdue) == (5, 2, 2, 1, 1)
     assert counts.closed_rate == 20

@@ -1,12 +1,12 @@
 """The ledger over HTTP: who sees what, inline actions with and without htmx, conflicts."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.extensions import db
 from app.ledger import services
 from app.ledger.models import LedgerItem, State
-from tests.factories import make_item, make_user
+from tests.factories import make_item, make_user, today
 
 HX = {"HX-Request": "true", "HX-Target": "ledger-item-1"}
 
@@ -200,7 +200,7 @@ def test_discipline_case_hidden_from_unit_and_other_leaders(world, client, auth)
 
 
 def test_filters(world, client, auth):
-    make_item(unit=world["office"], owner=world["staff"], description="公文流转慢", due_on=date.today() - timedelta(days=3))
+    make_item(unit=world["office"], owner=world["staff"], description="公文流转慢", due_on=today() - timedelta(days=3))
     make_item(unit=world["office"], owner=world["head"], description="值班制度落实不到位")
     auth.login("head")
     assert "公文流转慢" in client.get("/ledger/?overdue=1").text
@@ -212,8 +212,8 @@ def test_filters(world, client, auth):
 
 
 def test_overdue_stands_out_with_text(world, client, auth):
-    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() - timedelta(days=1))
-    make_item(unit=world["office"], owner=world["staff"], due_on=date.today() + timedelta(days=3))
+    make_item(unit=world["office"], owner=world["staff"], due_on=today() - timedelta(days=1))
+    make_item(unit=world["office"], owner=world["staff"], due_on=today() + timedelta(days=3))
     auth.login("staff")
     page = client.get("/ledger/").text
     assert ">逾期</span>" in page and ">临期</span>" in page
@@ -225,7 +225,7 @@ def test_unit_head_files_an_item(world, client, auth):
         "unit_id": world["office"].id, "source": "public", "category": "服务群众",
         "description": "群众反映窗口午休无人值守", "rectify_type": "deadline", "measures": "实行午间轮班",
         "leader_id": world["leader"].id, "owner_id": world["staff"].id,
-        "due_on": (date.today() + timedelta(days=10)).isoformat(),
+        "due_on": (today() + timedelta(days=10)).isoformat(),
     })
     assert response.status_code == 302
     item = db.session.query(LedgerItem).filter_by(description="群众反映窗口午休无人值守").one()

@@ -1,5 +1,5 @@
 """The closed loop in the service: every transition, and every refusal."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
@@ -7,7 +7,7 @@ from app.audit import AuditLog
 from app.extensions import db
 from app.ledger import services
 from app.ledger.models import EventKind, ExtensionState, LedgerEvent, RectifyType, State
-from tests.factories import make_item, make_unit
+from tests.factories import make_item, make_unit, today
 
 
 def _advance(item, world, to):
@@ -167,7 +167,7 @@ def test_supervise_marks_the_item(world):
 def test_extension_request_and_approval(world):
     item = _advance(world["item"], world, State.IN_PROGRESS)
     new_date = item.due_on + timedelta(days=30)
-    request = services.request_extension(item, world["staff"], item.version, "需协调住建部门", new_date, date.today())
+    request = services.request_extension(item, world["staff"], item.version, "需协调住建部门", new_date, today())
     db.session.flush()
     services.decide_extension(request, world["leader"], True, "同意")
     assert request.state == ExtensionState.APPROVED and item.due_on == new_date
@@ -176,7 +176,7 @@ def test_extension_request_and_approval(world):
 def test_refused_extension_keeps_the_date(world):
     item = world["item"]
     old = item.due_on
-    request = services.request_extension(item, world["staff"], item.version, "理由", old + timedelta(days=5), date.today())
+    request = services.request_extension(item, world["staff"], item.version, "理由", old + timedelta(days=5), today())
     db.session.flush()
     services.decide_extension(request, world["leader"], False, "按期完成")
     assert item.due_on == old and request.state == ExtensionState.REFUSED
@@ -185,20 +185,20 @@ def test_refused_extension_keeps_the_date(world):
 def test_extension_must_move_the_date_later(world):
     item = world["item"]
     with pytest.raises(services.Invalid, match="晚于原时限"):
-        services.request_extension(item, world["staff"], item.version, "理由", item.due_on, date.today())
+        services.request_extension(item, world["staff"], item.version, "理由", item.due_on, today())
 
 
 def test_one_pending_extension_at_a_time(world):
     item = world["item"]
-    services.request_extension(item, world["staff"], item.version, "理由", item.due_on + timedelta(days=3), date.today())
+    services.request_extension(item, world["staff"], item.version, "理由", item.due_on + timedelta(days=3), today())
     db.session.flush()
     with pytest.raises(services.Conflict, match="等待审批"):
-        services.request_extension(item, world["staff"], item.version, "再次", item.due_on + timedelta(days=9), date.today())
+        services.request_extension(item, world["staff"], item.version, "再次", item.due_on + timedelta(days=9), today())
 
 
 def test_extension_decided_once(world):
     item = world["item"]
-    request = services.request_extension(item, world["staff"], item.version, "理由", item.due_on + timedelta(days=3), date.today())
+    request = services.request_extension(item, world["staff"], item.version, "理由", item.due_on + timedelta(days=3), today())
     db.session.flush()
     services.decide_extension(request, world["leader"], True, "")
     with pytest.raises(services.Conflict):
@@ -214,7 +214,8 @@ def test_recording_handling_makes_it_a_discipline_case(world):
 def test_every_transition_is_audited(world):
     item = _advance(world["item"], world, State.CLOSED)
     db.session.commit()
-    actions = [row.action for row in db.session.query(AuditLog).filter_by(object_type="LedgerItem", object_id=str(item.id)).order_by(AuditLog.seq)]
+    rows = db.session.query(AuditLog).filter_by(object_type="LedgerItem", object_id=str(item.id)).order_by(AuditLog.seq)
+    actions = [row.action for row in rows]
     assert actions == ["ledger.created", "ledger.progress", "ledger.submitted", "ledger.first_review_passed",
                        "ledger.signed_off"]
 

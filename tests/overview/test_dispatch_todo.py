@@ -1,12 +1,12 @@
 """The home to-do of a unit head: 上级通报 the unit has not answered yet."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import event
 
 from app.extensions import db
 from app.ledger import dispatches
 from app.overview.todos import _unanswered_dispatches
-from tests.factories import make_bureau, make_campaign
+from tests.factories import make_bureau, make_campaign, today
 
 
 def _send(people, campaign, units, due_on):
@@ -19,7 +19,7 @@ def _send(people, campaign, units, due_on):
 def test_unit_head_is_told_how_many_dispatches_wait_for_an_answer(app, client, auth):
     people = make_bureau()
     campaign = make_campaign()
-    soon = date.today() + timedelta(days=5)
+    soon = today() + timedelta(days=5)
     first = _send(people, campaign, ("office", "other"), soon)
     _send(people, campaign, ("office",), soon)
     _send(people, campaign, ("other",), soon)
@@ -41,7 +41,7 @@ def test_unit_head_is_told_how_many_dispatches_wait_for_an_answer(app, client, a
 
 def test_overdue_dispatches_make_the_to_do_urgent(app, client, auth):
     people = make_bureau()
-    _send(people, make_campaign(), ("office",), date.today() - timedelta(days=1))
+    _send(people, make_campaign(), ("office",), today() - timedelta(days=1))
     auth.login("head")
     page = client.get("/").text
     todo = page.split("上级通报未答复")[0].rsplit("<li", 1)[1]
@@ -52,7 +52,7 @@ def test_the_count_takes_one_query(app):
     people = make_bureau()
     campaign = make_campaign()
     for _ in range(3):
-        _send(people, campaign, ("office", "other"), date.today())
+        _send(people, campaign, ("office", "other"), today())
     office_id = people["office"].id
     statements = []
     listener = lambda *args: statements.append(args[2])  # noqa: E731

@@ -1,5 +1,5 @@
 """Every figure of 工作概况 against the hand count in tests/overview/world.py."""
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event
@@ -8,12 +8,13 @@ from app.extensions import db
 from app.org.models import Rank, UnitKind
 from app.overview.figures import Rate, Row, dashboard, lags, people_with_overdue
 from app.policy import ledger_scope
+from tests.factories import today
 
 L, M, G = Rank.LEADERSHIP, Rank.MIDDLE, Rank.GENERAL
 
 
 def figures_for(counted, unit_ids=None):
-    return dashboard(counted["campaign"], unit_ids, date.today(), datetime.now(UTC))
+    return dashboard(counted["campaign"], unit_ids, today(), datetime.now(UTC))
 
 
 def pair(rate: Rate) -> tuple:
@@ -132,7 +133,7 @@ def test_figures_take_seven_queries_whatever_the_size(counted):
 
 
 def test_without_a_campaign_every_rate_is_empty(counted):
-    figures = dashboard(None, None, date.today(), datetime.now(UTC))
+    figures = dashboard(None, None, today(), datetime.now(UTC))
     assert figures.total.letters.rate is None and figures.total.ledger.total == 0
 
 
@@ -169,10 +170,10 @@ def test_the_bureau_gauge_flags_the_ranks_and_kinds_that_lag(counted):
 # -- Overdue --------------------------------------------------------------------------------------
 def test_people_with_overdue_items_leave_out_discipline_cases(counted):
     admin = counted["admin"]
-    people = people_with_overdue(counted["campaign"].id, ledger_scope(admin), date.today())
+    people = people_with_overdue(counted["campaign"].id, ledger_scope(admin), today())
     assert [(p.user.username, p.overdue) for p in people] == [("staff", 1), ("other_staff", 1)]
 
 
 def test_people_with_overdue_items_follow_what_the_requester_may_see(counted):
-    people = people_with_overdue(counted["campaign"].id, ledger_scope(counted["head"]), date.today())
+    people = people_with_overdue(counted["campaign"].id, ledger_scope(counted["head"]), today())
     assert [p.user.username for p in people] == ["staff"]

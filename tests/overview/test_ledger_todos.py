@@ -1,9 +1,9 @@
 """Ledger to-dos on the home page, per role, with counts and links."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 from app.extensions import db
 from app.ledger import services
-from tests.factories import make_bureau, make_campaign, make_item
+from tests.factories import make_bureau, make_campaign, make_item, today
 
 
 def _world():
@@ -24,7 +24,7 @@ def _submitted(people, owner):
 def test_owner_sees_items_to_rectify_overdue_first(app, client, auth):
     people = _world()
     make_item(unit=people["office"], owner=people["staff"])
-    make_item(unit=people["office"], owner=people["staff"], due_on=date.today() - timedelta(days=2))
+    make_item(unit=people["office"], owner=people["staff"], due_on=today() - timedelta(days=2))
     db.session.commit()
     auth.login("staff")
     page = client.get("/").text
@@ -47,7 +47,7 @@ def test_leader_sees_items_awaiting_sign_off_and_extensions(app, client, auth):
     item = _submitted(people, people["head"])  # the head's own item skips 初审
     other = make_item(unit=people["office"], owner=people["staff"])
     services.request_extension(other, people["staff"], other.version, "理由", other.due_on + timedelta(days=5),
-                               date.today())
+                               today())
     db.session.commit()
     auth.login("leader")
     page = client.get("/").text
@@ -69,8 +69,8 @@ def test_leader_of_other_units_has_nothing_to_sign(app, client, auth):
 
 def test_a_discipline_case_is_not_counted_in_its_owners_to_dos(app, client, auth):
     people = _world()
-    make_item(unit=people["office"], owner=people["staff"], due_on=date.today() - timedelta(days=2))
-    make_item(unit=people["office"], owner=people["staff"], due_on=date.today() - timedelta(days=2),
+    make_item(unit=people["office"], owner=people["staff"], due_on=today() - timedelta(days=2))
+    make_item(unit=people["office"], owner=people["staff"], due_on=today() - timedelta(days=2),
               is_discipline=True)
     db.session.commit()
     auth.login("staff")

@@ -1,11 +1,11 @@
 """制度 past their review date: a to-do for 专项办 and for the head of the unit that owns them."""
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 
 from app.extensions import db
 from app.regulations import services
-from tests.factories import make_bureau, make_campaign
+from tests.factories import make_bureau, make_campaign, today
 from tests.regulations.conftest import make_rule
 
 TODO = "制度已到复审日期"
@@ -16,8 +16,8 @@ def overdue_rule(app):
     people = make_bureau()
     make_campaign()
     rule = make_rule(people["admin"], people["office"])
-    services.issue(rule, people["admin"], rule.version, date.today() - timedelta(days=400),
-                   date.today() - timedelta(days=35), "青住建〔2025〕3号", date.today())
+    services.issue(rule, people["admin"], rule.version, today() - timedelta(days=400),
+                   today() - timedelta(days=35), "青住建〔2025〕3号", today())
     db.session.commit()
     return people
 

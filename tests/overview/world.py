@@ -41,7 +41,7 @@ active person — neither counts anywhere):
   gone 合格 (not counted); center_head 合格 in an older campaign (not counted).
   per unit: 办公室 2/4 50%, every other unit 0%   in all 2/11 18%
 """
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from app.checklists import services as checklists
 from app.checklists.models import InspectionState
@@ -52,7 +52,7 @@ from app.org.models import Rank, Role, UnitKind
 from app.study.models import AttendanceStatus, Reflection, ReflectionState
 from tests.checklists.factories import make_checklist
 from tests.commitments.conftest import publish_letter
-from tests.factories import make_bureau, make_campaign, make_item, make_unit, make_user
+from tests.factories import make_bureau, make_campaign, make_item, make_unit, make_user, today
 from tests.study.conftest import attend, make_reading, make_session
 
 
@@ -72,7 +72,7 @@ def _reflection(campaign, person, state):
 
 
 def _item(unit, owner, state=State.PENDING, due_in=20, **fields):
-    item = make_item(unit=unit, owner=owner, due_on=date.today() + timedelta(days=due_in), **fields)
+    item = make_item(unit=unit, owner=owner, due_on=today() + timedelta(days=due_in), **fields)
     item.state = state
     return item
 
@@ -92,7 +92,7 @@ def build_counted_world() -> dict:
     closed_unit = w["closed_unit"] = make_unit("已撤销", parent=bureau)
     w["orphan"] = make_user(Role.STAFF, closed_unit, "orphan")
     w["inspector"].rank = Rank.GENERAL
-    old = make_campaign("2025年作风建设专项行动", current=False, start=date.today() - timedelta(days=400))
+    old = make_campaign("2025年作风建设专项行动", current=False, start=today() - timedelta(days=400))
     campaign = w["campaign"] = make_campaign()
     db.session.flush()
     admin = w["admin"]

@@ -2,7 +2,6 @@
 static/, downloaded as an attachment by those who may read the rule."""
 import io
 import zipfile
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -12,6 +11,7 @@ from app.audit import AuditLog
 from app.extensions import db
 from app.regulations import services
 from app.regulations.models import Regulation
+from tests.factories import today
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -111,7 +111,7 @@ def test_who_downloads(world, client, auth):
     auth.login("other_staff")
     assert client.get(f"/regulations/{rule.id}/document").status_code == 404
     rule = db.session.get(Regulation, rule.id)
-    services.issue(rule, world["head"], rule.version, date.today(), None, "", date.today())
+    services.issue(rule, world["head"], rule.version, today(), None, "", today())
     db.session.commit()
     assert client.get(f"/regulations/{rule.id}/document").status_code == 200
 

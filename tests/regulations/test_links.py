@@ -1,7 +1,6 @@
 """Rule ↔ ledger links both ways: the rule lists the items it answers, the item's page shows its
 rules (相关制度); only items and rules the reader may see; linking by list or 序号, with htmx or not."""
 import re
-from datetime import date
 
 from sqlalchemy import select
 
@@ -9,8 +8,9 @@ from app.audit import AuditLog
 from app.extensions import db
 from app.regulations import services
 from app.regulations.models import Regulation
+from tests.factories import today
 
-TODAY = date.today()
+TODAY = today()
 
 
 def issue(world, rule=None):

@@ -1,6 +1,5 @@
 """Who reads and who keeps the register: everyone reads issued rules, a draft only those who see its
 unit; 专项办 keeps rules for any unit, a unit head for their own; nobody else changes anything."""
-from datetime import date
 
 import pytest
 
@@ -8,13 +7,14 @@ from app import policy
 from app.extensions import db
 from app.regulations import services
 from app.regulations.models import Regulation, RuleStatus
+from tests.factories import today
 
 ROLES = ["staff", "head", "other_head", "other_staff", "leader", "inspector", "admin"]
 
 
 def issue(world):
     rule = world["rule"]
-    services.issue(rule, world["head"], rule.version, date.today(), None, "青建发〔2026〕12号", date.today())
+    services.issue(rule, world["head"], rule.version, today(), None, "青建发〔2026〕12号", today())
     db.session.commit()
 
 
@@ -90,7 +90,7 @@ def test_posts_by_others_change_nothing(world, client, auth, who):
     auth.login(who)
     expected = 404 if who == "other_head" else 403  # a draft of another unit is not confirmed to exist
     posts = [
-        (f"/regulations/{rule.id}/issue", {"version": rule.version, "issued_on": date.today().isoformat()}),
+        (f"/regulations/{rule.id}/issue", {"version": rule.version, "issued_on": today().isoformat()}),
         (f"/regulations/{rule.id}/abolish", {"version": rule.version, "reason": "不再需要"}),
         (f"/regulations/{rule.id}/edit", {"version": rule.version, "title": "改名", "owner_unit_id": rule.owner_unit_id,
                                           "action": "new"}),
@@ -107,7 +107,7 @@ def test_policy_scope_matches_the_rule(world):
     """regulation_scope (SQL, for lists) and regulation.view (one rule) agree for every role."""
     issued = services.create(world["admin"], title="财务报销审核规程", document_number="", owner_unit_id=world["other"].id,
                              action="new", summary="")
-    services.issue(issued, world["admin"], issued.version, date.today(), None, "", date.today())
+    services.issue(issued, world["admin"], issued.version, today(), None, "", today())
     db.session.commit()
     for who in ROLES:
         user = world[who]

@@ -1,7 +1,7 @@
 """The register of rules: registering, 印发, 复审 (动态调整), 废止, editing, stale forms, the list and
 its filters; every change in the audit log."""
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 
 from sqlalchemy import select
 
@@ -9,9 +9,10 @@ from app.audit import AuditLog
 from app.extensions import db
 from app.regulations import services
 from app.regulations.models import Regulation, RuleStatus
+from tests.factories import today
 from tests.regulations.conftest import make_rule
 
-TODAY = date.today()
+TODAY = today()
 
 
 def audit_rows(action: str) -> list[AuditLog]:
