@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres install install-dev migrate seed backup clean
+.PHONY: run test test-sqlite test-postgres install install-dev migrate seed backup clean bench bench-province
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
 		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PYTEST); \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+## make bench: the county benchmark on SQLite with waitress, one table (README, Performance)
+bench: install-dev
+	$(PY) -m bench.run --scale county
+
+## make bench-province: the province on PostgreSQL with gunicorn; BENCH_DATABASE_URL is wiped
+BENCH_DATABASE_URL ?= postgresql://postgres@127.0.0.1:5432/zuofeng_bench
+bench-province: install-dev
+	$(PY) -m bench.run --scale province --database-url $(BENCH_DATABASE_URL) --server gunicorn --workers 4 \
+		--threads 4 --baseline bench/results/county-sqlite.json
 
 migrate: install
 	$(PY) -m flask db upgrade

@@ -1,4 +1,4 @@
-"""Command-line tasks: `flask seed-demo`, `create-admin`, `import-org`, `backup`, `audit-verify`."""
+"""Command-line tasks: `flask seed-demo`, `create-admin`, `import-org`, `backup`, `analyze`, `audit-verify`."""
 import sqlite3
 from datetime import datetime
 from pathlib import Path
@@ -14,7 +14,7 @@ from app.org.models import Rank, Role, Unit, UnitKind, User
 
 
 def register(app) -> None:
-    for command in (seed_demo, create_admin, import_org, backup, audit_verify):
+    for command in (seed_demo, create_admin, import_org, backup, audit_verify, analyze):
         app.cli.add_command(command)
 
 
@@ -109,6 +109,19 @@ def backup(target: Path | None):
         dst.close()
         src.close()
     click.echo(f"已备份到 {target}")
+
+
+@click.command("analyze")
+def analyze():
+    """Refresh the query planner's statistics (SQLite; PostgreSQL's autovacuum does it by itself)."""
+    from sqlalchemy import text
+
+    with db.engine.begin() as connection:
+        if connection.dialect.name == "sqlite":
+            # Bounded sampling: seconds at most, even on a province's ledger.
+            connection.exec_driver_sql("PRAGMA analysis_limit=2000")
+        connection.execute(text("ANALYZE"))
+    click.echo("已更新查询统计信息。")
 
 
 @click.command("audit-verify")

@@ -283,7 +283,7 @@ class Probe:
         }
 
 
-async def measure(base: str, fx: Fixtures, samples: int, have: set[str]) -> tuple[list[dict], dict]:
+async def measure(base: str, fx: Fixtures, samples: int, have: set[str], memory) -> tuple[list[dict], dict]:
     browsers = {role: Browser(base, role) for role in ("admin", "leader", "head", "staff")}
     for browser in browsers.values():
         await browser.login()
@@ -343,8 +343,12 @@ async def measure(base: str, fx: Fixtures, samples: int, have: set[str]) -> tupl
         await probe("progress dashboard", "leader", "/overview/progress")
     if "overview.gauge" in have:
         await probe("上热中温下冷 gauge", "admin", "/overview/gauge")
-    export_url = "/ledger/export.xlsx?" + urlencode(fx.export_filter)
-    await probe(f"Excel export ({fx.export_rows:,} rows)", "admin", export_url, count=max(3, samples // 10), warmup=1)
+    # The export twice: of about 10,000 rows, and of every row; the server's memory is read after each.
+    exports = {}
+    for label, query in ((f"{fx.export_rows:,} rows", fx.export_filter), ("all rows", {})):
+        await probe(f"Excel export ({label})", "admin", "/ledger/export.xlsx?" + urlencode(query),
+                    count=max(3, samples // 10), warmup=1)
+        exports[label] = {pid: round(peak, 1) for pid, (_rss, peak) in memory().items()}
 
     # First load of the ledger page in a new browser: the page and everything it loads.
     page = await browsers["leader"].request("GET", "/ledger/")
@@ -355,7 +359,8 @@ async def measure(base: str, fx: Fixtures, samples: int, have: set[str]) -> tupl
         response = await fresh.client.get(asset)
         wire += response.num_bytes_downloaded
         cache[asset] = response.headers.get("Cache-Control", "")
-    first_load = {"requests": 1 + len(assets), "wire_bytes": wire, "assets": cache}
+    first_load = {"requests": 1 + len(assets), "wire_bytes": wire, "assets": cache,
+                  "peak_mb_after_exports": exports}
     for browser in [*browsers.values(), anonymous, fresh]:
         await browser.close()
     floor_p50 = median(s.seconds * 1000 for s in floor.samples)
@@ -532,7 +537,8 @@ def table(result: dict, baseline: dict | None) -> str:
             line += f" {ratio:>12} {'/'.join(str(q) for q in then['queries']) if then else '—':>12}"
         lines.append(line)
     fl = result["first_load"]
-    lines += ["", f"first load of the ledger page: {fl['requests']} requests, {fl['wire_bytes'] / 1024:.1f} KB on the wire"]
+    lines += ["", f"first load of the ledger page: {fl['requests']} requests, {fl['wire_bytes'] / 1024:.1f} KB on the wire",
+              f"peak memory (MB) after the ~10,000-row export and after the all-rows export: {fl['peak_mb_after_exports']}"]
     for name in ("load", "rush"):
         if result.get(name):
             lines.append(f"{name}: " + ", ".join(f"{k}={v}" for k, v in result[name].items() if k != "error_samples"))
@@ -573,7 +579,8 @@ def main(argv=None) -> None:
               else f"waitress ({args.threads} threads)", "load_average": os.getloadavg()[0], "cores": os.cpu_count()}
     server.start()
     try:
-        result["requests"], result["first_load"] = asyncio.run(measure(server.base, fx, args.samples, endpoints()))
+        result["requests"], result["first_load"] = asyncio.run(
+            measure(server.base, fx, args.samples, endpoints(), server.memory_mb))
         result["memory_after_latency_mb"] = dict(server.memory_mb())
         if args.clients and args.duration:
             say(f"load: {args.clients} clients for {args.duration:.0f} s …")
@@ -584,7 +591,7 @@ def main(argv=None) -> None:
         result["memory_mb"] = {pid: [round(rss, 1), round(hwm, 1)] for pid, (rss, hwm) in server.memory_mb().items()}
     finally:
         server.stop()
-    baseline = json.loads(args.baseline.read_text()) if args.baseline else None
+    baseline = json.loads(args.baseline.read_text()) if args.baseline and args.baseline.exists() else None
     report = table(result, baseline)
     say(report)
     out = args.out or RESULTS / f"{args.scale}-{database}.json"

@@ -497,10 +497,11 @@ def build(url: str, scale: Scale, echo=print) -> dict[str, int]:
                             f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', 'id'), "
                             f"COALESCE((SELECT MAX(id) FROM \"{table.name}\"), 0) + 1, false)"))
         echo(f"seeded {sum(counts.values()):,} rows in {time.perf_counter() - seeded:.1f} s")
-        with db.engine.connect() as connection:
-            if connection.dialect.name == "postgresql":
+        if db.engine.dialect.name == "postgresql":
+            with db.engine.connect() as connection:
                 connection.execution_options(isolation_level="AUTOCOMMIT").execute(text("VACUUM ANALYZE"))
-            else:
+        else:
+            with db.engine.begin() as connection:
                 connection.exec_driver_sql("ANALYZE")
         db.engine.dispose()
     echo(f"ready in {time.perf_counter() - started:.1f} s: " + ", ".join(f"{t} {n:,}" for t, n in counts.items()))

@@ -6,6 +6,7 @@ from flask import current_app, flash, redirect, render_template, request, sessio
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
+from werkzeug.security import check_password_hash
 
 from app import audit, policy
 from app.auth import bp
@@ -89,7 +90,11 @@ def login():
     if form.validate_on_submit():
         username = form.username.data.strip()
         user = db.session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None or not user.check_password(form.password.data):
+        password_hash = user.password_hash if user is not None else ""
+        # The check hashes for a tenth of a second: not inside the transaction, which on SQLite holds
+        # the write lock from a POST's first statement and would keep every other writer waiting.
+        db.session.rollback()
+        if user is None or not check_password_hash(password_hash, form.password.data):
             form.password.errors.append("用户名或密码不正确。")
         elif not user.active:
             form.password.errors.append("该账号已停用，请联系专项办。")
