@@ -10,7 +10,10 @@ from app.database import utcnow
 from app.extensions import db
 from app.ledger.models import LedgerItem, Source
 from app.org.models import Rank, Role, Unit, User
-from tests.ledger.test_demo import demo, user  # noqa: F401  (the module-scoped demo database)
+from tests.ledger import test_demo as ledger_demo
+from tests.ledger.test_demo import user
+
+demo = ledger_demo.demo  # the module-scoped demo database, as a fixture of this module too
 
 
 def _templates():

@@ -48,7 +48,7 @@ def test_unit_head_sees_their_unit_with_names(world, client, auth):
     auth.login("head")
     page = client.get("/commitments/progress").text
     assert "按单位" in page and "按职级（上热中温下冷）" in page
-    assert 'id="unit-%d"' % world["office"].id in page and 'id="unit-%d"' % world["other"].id not in page
+    assert f'id="unit-{world["office"].id}"' in page and f'id="unit-{world["other"].id}"' not in page
     assert world["admin"].full_name in page and world["other_staff"].full_name not in page
     assert "应签 <strong>3</strong> 人" in page
 
@@ -77,15 +77,15 @@ def test_names_of_another_unit_are_not_given_to_a_unit_head(world, client, auth)
 def test_leader_sees_the_portfolio(world, client, auth):
     auth.login("leader")
     page = client.get("/commitments/progress").text
-    assert 'id="unit-%d"' % world["office"].id in page
-    assert 'id="unit-%d"' % world["other"].id not in page and world["other_staff"].full_name not in page
+    assert f'id="unit-{world["office"].id}"' in page
+    assert f'id="unit-{world["other"].id}"' not in page and world["other_staff"].full_name not in page
 
 
 def test_inspector_and_admin_see_every_unit(world, client, auth):
     for username in ("inspector", "admin"):
         auth.login(username)
         page = client.get("/commitments/progress").text
-        assert all('id="unit-%d"' % world[u].id in page for u in ("bureau", "office", "other"))
+        assert all(f'id="unit-{world[u].id}"' in page for u in ("bureau", "office", "other"))
         auth.logout()
 
 

@@ -19,6 +19,26 @@ from tests.conftest import AuthActions
 ROUNDS = 10
 
 
+def _sign_at_once(clients, letter_id: int) -> list[tuple[int, str]]:
+    """Every client presses 签署 on the letter at the same moment; the status and text they get."""
+    barrier = threading.Barrier(len(clients))
+    answers = []
+
+    def press(client):
+        barrier.wait()
+        response = client.post(f"/commitments/letters/{letter_id}/sign",
+                               data={"promise": "y", "typed_name": "李晓东"}, headers={"HX-Request": "true"})
+        answers.append((response.status_code, response.text))
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a request took over a minute"
+    return answers
+
+
 def test_concurrent_signatures_exactly_one_wins(world, app):
     clients = []
     for _ in range(2):
@@ -30,20 +50,7 @@ def test_concurrent_signatures_exactly_one_wins(world, app):
         letter = publish_letter(world["admin"], world["campaign"], title=f"作风建设承诺书{round_}")
         letter_id = letter.id
         db.session.commit()
-        barrier = threading.Barrier(len(clients))
-        answers = []
-
-        def press(client):
-            barrier.wait()
-            response = client.post(f"/commitments/letters/{letter_id}/sign",
-                                   data={"promise": "y", "typed_name": "李晓东"}, headers={"HX-Request": "true"})
-            answers.append((response.status_code, response.text))
-
-        threads = [threading.Thread(target=press, args=(c,)) for c in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        answers = _sign_at_once(clients, letter_id)
         db.session.rollback()  # end the test's own read snapshot before looking
         assert sorted(status for status, _ in answers) == [200, 409], answers
         refused = next(text for status, text in answers if status == 409)

@@ -25,6 +25,26 @@ def _awaiting_sign_off(world):
     return item.id, item.version
 
 
+def _sign_off_at_once(clients, item_id: int, version: int) -> list[int]:
+    """Every client presses 销号 on the item at the same moment; the statuses they get."""
+    barrier = threading.Barrier(len(clients))
+    statuses = []
+
+    def press(client):
+        barrier.wait()
+        response = client.post(f"/ledger/{item_id}/sign-off", data={"version": version},
+                               headers={"HX-Request": "true"})
+        statuses.append(response.status_code)
+
+    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+        assert not thread.is_alive(), "a request took over a minute"
+    return statuses
+
+
 def test_concurrent_sign_offs_exactly_one_wins(world, app):
     make_user("leader", unit=world["bureau"], username="leader2", portfolio_units=[world["office"]])
     db.session.commit()
@@ -36,20 +56,7 @@ def test_concurrent_sign_offs_exactly_one_wins(world, app):
 
     for _ in range(ROUNDS):
         item_id, version = _awaiting_sign_off(world)
-        barrier = threading.Barrier(len(clients))
-        statuses = []
-
-        def press(client):
-            barrier.wait()
-            response = client.post(f"/ledger/{item_id}/sign-off", data={"version": version},
-                                   headers={"HX-Request": "true"})
-            statuses.append(response.status_code)
-
-        threads = [threading.Thread(target=press, args=(c,)) for c in clients]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=30)
+        statuses = _sign_off_at_once(clients, item_id, version)
         db.session.rollback()  # end the test's own read snapshot before looking
         assert sorted(statuses) == [200, 409], statuses
         assert db.session.get(LedgerItem, item_id).state == State.CLOSED

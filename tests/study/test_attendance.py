@@ -181,8 +181,8 @@ def test_speakers_of_an_exchange(world, client, auth):
     speaker = db.session.scalar(select(SessionSpeaker))
     assert client.post(f"/study/speakers/{speaker.id}/delete").status_code == 302
     assert db.session.scalar(select(SessionSpeaker)) is None
-    assert [row.action for row in db.session.scalars(select(AuditLog).where(AuditLog.action.like("study.speaker%")).order_by(AuditLog.seq))] \
-        == ["study.speaker_added", "study.speaker_removed"]
+    logged = db.session.scalars(select(AuditLog).where(AuditLog.action.like("study.speaker%")).order_by(AuditLog.seq))
+    assert [row.action for row in logged] == ["study.speaker_added", "study.speaker_removed"]
     group = world["office_session"]
     with pytest.raises(services.Invalid):
         services.add_speaker(group, world["head"], world["staff"], "题目")

@@ -53,7 +53,8 @@ def test_reflection_to_dos(world, client, auth):
 def test_study_to_dos_take_three_queries(world, app):
     statements = []
     head, campaign = world["head"], world["campaign"]
-    (head.rank, head.unit_id, head.role, campaign.id)  # loaded before counting
+    db.session.refresh(head)  # loaded before counting
+    db.session.refresh(campaign)
     with app.test_request_context():
         g.current_campaign = campaign
 
