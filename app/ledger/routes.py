@@ -299,6 +299,11 @@ def report_progress(item_id: int):
         evidence.discard(stored)
         item = db.session.get(LedgerItem, item_id)
         return _refuse(item, form, f"该问题刚被他人处理过，当前状态为「{item.state_label}」。", 409)
+    except Exception:
+        # Nothing saved (a failed commit, a lost connection): no file stays on disk without its record.
+        db.session.rollback()
+        evidence.discard(stored)
+        raise
     flash("情况反馈已保存。" + (f"上传佐证材料 {len(stored)} 个。" if stored else ""), "success")
     return redirect(url_for("ledger.detail", item_id=item.id))
 

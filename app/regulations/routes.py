@@ -165,6 +165,12 @@ def upload_document(regulation_id: int):
         if isinstance(refused, services.RegulationError):
             return _render_detail(regulation, str(refused), refused.status)
         return _render_detail(regulation, "该制度刚被他人修改过，请查看最新内容后重新上传。", 409)
+    except Exception:
+        # Nothing saved (a failed commit, a lost connection): no file stays on disk without its record.
+        db.session.rollback()
+        if stored:
+            services.discard_document(stored)
+        raise
     flash(f"已上传制度文件「{checked.original_name}」。", "success")
     return redirect(url_for("regulations.detail", regulation_id=regulation_id))
 
