@@ -117,11 +117,18 @@ def test_a_rolled_back_change_leaves_no_audit_row(app):
     assert audit.verify().ok
 
 
-def test_audit_verify_command(app, runner):
-    _write_rows(2)
+@pytest.mark.parametrize("tampering, message", [
+    (["UPDATE audit_log SET actor_username = 'someone' WHERE seq = 2"], "第 2 条记录的内容被篡改"),
+    (["DELETE FROM audit_log WHERE seq = 2"], "缺少第 2 条记录"),
+    (["UPDATE audit_log SET seq = 100 WHERE seq = 2", "UPDATE audit_log SET seq = 2 WHERE seq = 3",
+      "UPDATE audit_log SET seq = 3 WHERE seq = 100"], "第 2 条记录与上一条记录的链接不符"),
+], ids=["edited", "deleted", "reordered"])
+def test_audit_verify_command(app, runner, tampering, message):
+    _write_rows(3)
     ok = runner.invoke(args=["audit-verify"])
-    assert ok.exit_code == 0 and "2 条记录校验通过" in ok.output
-    _raw("UPDATE audit_log SET actor_username = 'someone' WHERE seq = 1")
+    assert ok.exit_code == 0 and "3 条记录校验通过" in ok.output
+    for statement in tampering:
+        _raw(statement)
     bad = runner.invoke(args=["audit-verify"])
     assert bad.exit_code == 1
-    assert "第 1 条" in bad.output
+    assert message in bad.output and "（第 2 条）" in bad.output
