@@ -49,8 +49,14 @@ LEADERS = [
     ("fujuzhang4", "副局长", ["建筑市场监管股", "政务服务中心住建窗口", "建设工程质量安全监督站"]),
 ]
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
-GIVEN = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华红玉兰建国志海波宁欣怡晨浩宇子轩思雨佳琪梓涵文博一鸣雪梅春燕立新永强国庆晓东丹丹宏伟建华卫东"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+)
+GIVEN = (
+    "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华红玉兰建国志海波宁欣怡"
+    "晨浩宇子轩思雨佳琪梓涵文博一鸣雪梅春燕立新永强国庆晓东丹丹宏伟建华卫东"
+)
 
 
 def _name_generator(rng: random.Random):
@@ -91,7 +97,7 @@ def seed() -> bool:
     person("inspector", bureau, Role.INSPECTOR, Rank.MIDDLE, "派驻纪检监察组干部")
 
     serial = 0
-    for name, kind, count in UNITS:
+    for name, _kind, count in UNITS:
         unit = units[name]
         head_title = "主任" if name.endswith(("室", "中心", "窗口", "馆")) else ("站长" if name.endswith("站") else "股长")
         person("head" if name == "办公室" else f"head{unit.sort_order // 10:02d}", unit, Role.UNIT_HEAD,
@@ -127,7 +133,7 @@ def _demo_campaign() -> Campaign:
     spans = [(-75, -46), (-45, -31), (-30, 30), (31, 75)]
     phases = [
         Phase(kind=kind, sort_order=i, starts_on=day + timedelta(days=start), ends_on=day + timedelta(days=end))
-        for i, (kind, (start, end)) in enumerate(zip(PHASE_ORDER, spans))
+        for i, (kind, (start, end)) in enumerate(zip(PHASE_ORDER, spans, strict=True))
     ]
     return Campaign(
         title=f"{day.year}年作风建设专项行动", year=day.year, is_current=True, phases=phases,

@@ -404,7 +404,7 @@ def write_sheets(file, sheets) -> list[int]:
             with archive.open(f"xl/worksheets/sheet{number}.xml", "w", force_zip64=True) as sheet:
                 counts.append(_write_sheet(sheet, columns, rows, active=number == 1))
         entries, names = [], []
-        for index, ((title, columns, _rows), count) in enumerate(zip(sheets, counts)):
+        for index, ((title, columns, _rows), count) in enumerate(zip(sheets, counts, strict=True)):
             last = get_column_letter(len(columns))
             quoted = escape("'" + title.replace("'", "''") + "'")
             entries.append(f'<sheet name={quoteattr(title)} sheetId="{index + 1}" r:id="rId{index + 1}"/>')
@@ -432,7 +432,7 @@ def _write_sheet(sheet, columns, rows, active: bool) -> int:
     )
     header = "".join(
         f'<c r="{letter}1" s="{STYLE_HEADER}" t="inlineStr"><is><t>{escape(c.header)}</t></is></c>'
-        for letter, c in zip(letters, columns)
+        for letter, c in zip(letters, columns, strict=True)
     )
     selected = ' tabSelected="1"' if active else ""
     sheet.write((
@@ -452,7 +452,7 @@ def _write_sheet(sheet, columns, rows, active: bool) -> int:
         number = count + 1
         cells = "".join(
             _cell(f"{letter}{number}", value, wrap)
-            for letter, value, wrap in zip(letters, values, wraps)
+            for letter, value, wrap in zip(letters, values, wraps, strict=True)
             if value is not None and value != ""
         )
         batch.append(f'<row r="{number}">{cells}</row>')

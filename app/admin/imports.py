@@ -225,7 +225,7 @@ def _guide(sheet) -> None:
         for cell in sheet[number]:
             cell.font = HEADER_FONT
             cell.fill = OPTIONAL_FILL
-    for letter, width in zip("ABCDEFGHI", (26, 24, 24, 70, 12, 14, 16, 34, 14)):
+    for letter, width in zip("ABCDEFGHI", (26, 24, 24, 70, 12, 14, 16, 34, 14), strict=True):
         sheet.column_dimensions[letter].width = width
     for cell in sheet["D"]:
         cell.alignment = WRAP
@@ -502,7 +502,7 @@ def apply(plan: ImportPlan, source: str = "") -> ImportResult:
     with ThreadPoolExecutor(max_workers=4) as pool:
         list(pool.map(User.set_password, people, passwords))
     generated: list[GeneratedPassword] = []
-    for row, user, password in zip(plan.users, people, passwords):
+    for row, user, password in zip(plan.users, people, passwords, strict=True):
         user.unit = units[row.unit]
         user.portfolio_units = [units[name] for name in row.portfolio]
         db.session.add(user)

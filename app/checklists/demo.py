@@ -280,7 +280,7 @@ class _Seeder:
             if state != "submitted":
                 inspection.reviewed_at = reviewed
         db.session.flush()
-        for event, when in zip(inspection.events, moments):
+        for event, when in zip(inspection.events, moments, strict=True):
             event.occurred_at = when
         inspection.created_at = started
         inspection.updated_at = moments[-1] if moments else started + timedelta(minutes=rng.randint(10, 90))

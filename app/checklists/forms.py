@@ -69,7 +69,7 @@ def read_answers(formdata, items) -> tuple[dict[int, AnswerValues], list[AnswerI
         planned_on = None
         if typed.planned_on:
             try:
-                planned_on = datetime.strptime(typed.planned_on, "%Y-%m-%d").date()
+                planned_on = datetime.strptime(typed.planned_on, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar day
             except ValueError:
                 messages.append(DATE_MESSAGE)
         for label, text in (("具体表现", typed.manifestation), ("整改措施", typed.measures)):

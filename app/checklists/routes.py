@@ -77,7 +77,7 @@ def _ask(action: str, obj) -> None:
         policy.require(action, obj)
     except HTTPException:
         if request.method == "POST" and not current_user.is_authenticated:
-            raise SessionEnded()
+            raise SessionEnded() from None
         raise
 
 

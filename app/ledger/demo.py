@@ -784,14 +784,14 @@ class _Seeder:
         done = 0  # measures reported so far
         leader, head, rng = self.leaders[plan.unit.id], self.heads[plan.unit.id], self.rng
         first_due = plan.due if plan.first_due is None else plan.first_due
-        for step, when in zip(steps, times):
+        for step, when in zip(steps, times, strict=True):
             day = when.date()
             if step == "create":
-                fields = dict(
-                    owner_id=plan.owner.id, leader_id=leader.id, category=plan.problem.category,
-                    description=plan.problem.description, rectify_type=plan.problem.rectify_type,
-                    measures=plan.problem.measures, due_on=self._day(first_due),
-                )
+                fields = {
+                    "owner_id": plan.owner.id, "leader_id": leader.id, "category": plan.problem.category,
+                    "description": plan.problem.description, "rectify_type": plan.problem.rectify_type,
+                    "measures": plan.problem.measures, "due_on": self._day(first_due),
+                }
                 with self._acting(plan.creator):
                     if plan.dispatch is not None:  # the unit head answers the 上级通报 with it
                         target = self.targets[plan.unit.id]

@@ -207,7 +207,7 @@ def _guide(sheet, leaders: list[User], people: list[User], unit: Unit | None) ->
         for cell in sheet[number]:
             cell.font = HEADER_FONT
             cell.fill = OPTIONAL_FILL
-    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (14, 10, 70) + tuple(c.width for c in COLUMNS[3:])):
+    for letter, width in zip("ABCDEFGHIJKLMNOPQ", (14, 10, 70) + tuple(c.width for c in COLUMNS[3:]), strict=True):
         sheet.column_dimensions[letter].width = width
     for cell in sheet["C"]:
         cell.alignment = WRAP

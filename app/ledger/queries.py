@@ -7,7 +7,15 @@ from sqlalchemy.orm import joinedload
 
 from app import policy
 from app.ledger.models import (
-    CATEGORIES, DUE_SOON_DAYS, OPEN_STATES, ExtensionRequest, ExtensionState, LedgerItem, RectifyType, Source, State,
+    CATEGORIES,
+    DUE_SOON_DAYS,
+    OPEN_STATES,
+    ExtensionRequest,
+    ExtensionState,
+    LedgerItem,
+    RectifyType,
+    Source,
+    State,
 )
 from app.org.models import Unit
 

@@ -16,7 +16,14 @@ from app import audit, policy
 from app.database import utcnow
 from app.extensions import db
 from app.ledger.models import (
-    OPEN_STATES, EventKind, ExtensionRequest, ExtensionState, LedgerCounter, LedgerEvent, LedgerItem, RectifyType,
+    OPEN_STATES,
+    EventKind,
+    ExtensionRequest,
+    ExtensionState,
+    LedgerCounter,
+    LedgerEvent,
+    LedgerItem,
+    RectifyType,
     State,
 )
 from app.org.models import Role, Unit, User, portfolio
@@ -180,7 +187,8 @@ def return_item(item: LedgerItem, actor, version: int | None, reason: str, may_f
     if (item.state == State.FIRST_REVIEW and not may_first_review) or (
         item.state == State.SIGN_OFF and not may_sign_off
     ):
-        raise Conflict(f"该问题当前状态为「{item.state_label}」，应由{'股室负责人' if item.state == State.FIRST_REVIEW else '分管领导'}处理。")
+        reviewer = "股室负责人" if item.state == State.FIRST_REVIEW else "分管领导"
+        raise Conflict(f"该问题当前状态为「{item.state_label}」，应由{reviewer}处理。")
     reason = reason.strip()
     if not reason:
         raise Invalid("退回时请填写退回原因。")

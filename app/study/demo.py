@@ -255,7 +255,7 @@ class _Seeder:
         office = self.units["办公室"].id
         office_others = [u for u in self.people if u.unit_id == office and u.role == Role.STAFF
                          and u.username != "staff"]
-        plan = {user.id: state for user, state in zip(office_others, OFFICE_STATES)}
+        plan = {user.id: state for user, state in zip(office_others, OFFICE_STATES, strict=False)}  # the first four
         plan[self.by_name["staff"].id] = None  # attended, has one to write
         plan[self.admin.id] = ReflectionState.PASSED
         plan[self.by_name["head"].id] = ReflectionState.SUBMITTED  # for the leaders in charge of 办公室

@@ -312,8 +312,8 @@ def attendance(session_id: int):
     tally = queries.session_tallies([session.id], scope)[session.id]
     record = policy.can(current_user, "study.record_attendance", session)
     return render_template("study/attendance.html", session=session, rows=rows, tally=tally, form=form,
-                           manage=record, error=error, partial=_partial(session, scope), posted=posted or {}, statuses=list(AttendanceStatus),
-                           now=utcnow()), status
+                           manage=record, error=error, partial=_partial(session, scope), posted=posted or {},
+                           statuses=list(AttendanceStatus), now=utcnow()), status
 
 
 # -- 交流发言 speakers --------------------------------------------------------------------------------
