@@ -1,7 +1,7 @@
 """Organisation, campaigns and the append-only audit log
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-30 02:01:04.260483
 
 """

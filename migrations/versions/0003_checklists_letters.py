@@ -66,7 +66,8 @@ def upgrade():
     sa.Column('template_id', sa.Integer(), nullable=False),
     sa.Column('title', sa.String(length=60), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'], name=op.f('fk_checklist_section_template_id_checklist_template'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'],
+                            name=op.f('fk_checklist_section_template_id_checklist_template'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checklist_section'))
     )
     with op.batch_alter_table('checklist_section', schema=None) as batch_op:
@@ -75,7 +76,8 @@ def upgrade():
     op.create_table('checklist_template_unit',
     sa.Column('template_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'], name=op.f('fk_checklist_template_unit_template_id_checklist_template'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['template_id'], ['checklist_template.id'],
+                            name=op.f('fk_checklist_template_unit_template_id_checklist_template'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_checklist_template_unit_unit_id_unit'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('template_id', 'unit_id', name=op.f('pk_checklist_template_unit'))
     )
@@ -132,7 +134,8 @@ def upgrade():
     sa.Column('section_id', sa.Integer(), nullable=False),
     sa.Column('text', sa.Text(), nullable=False),
     sa.Column('sort_order', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['section_id'], ['checklist_section.id'], name=op.f('fk_checklist_item_section_id_checklist_section'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['section_id'], ['checklist_section.id'],
+                            name=op.f('fk_checklist_item_section_id_checklist_section'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_checklist_item'))
     )
     with op.batch_alter_table('checklist_item', schema=None) as batch_op:
@@ -146,7 +149,8 @@ def upgrade():
     sa.Column('occurred_at', sa.DateTime(), nullable=False),
     sa.Column('note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['actor_id'], ['user.id'], name=op.f('fk_self_inspection_event_actor_id_user')),
-    sa.ForeignKeyConstraint(['inspection_id'], ['self_inspection.id'], name=op.f('fk_self_inspection_event_inspection_id_self_inspection'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['inspection_id'], ['self_inspection.id'],
+                            name=op.f('fk_self_inspection_event_inspection_id_self_inspection'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_inspection_event'))
     )
     with op.batch_alter_table('self_inspection_event', schema=None) as batch_op:
@@ -161,7 +165,8 @@ def upgrade():
     sa.Column('measures', sa.Text(), nullable=False),
     sa.Column('planned_on', sa.Date(), nullable=True),
     sa.Column('ledger_item_id', sa.Integer(), nullable=True),
-    sa.ForeignKeyConstraint(['inspection_id'], ['self_inspection.id'], name=op.f('fk_self_inspection_answer_inspection_id_self_inspection'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['inspection_id'], ['self_inspection.id'],
+                            name=op.f('fk_self_inspection_answer_inspection_id_self_inspection'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['item_id'], ['checklist_item.id'], name=op.f('fk_self_inspection_answer_item_id_checklist_item')),
     sa.ForeignKeyConstraint(['ledger_item_id'], ['ledger_item.id'], name=op.f('fk_self_inspection_answer_ledger_item_id_ledger_item')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_self_inspection_answer')),

@@ -180,7 +180,8 @@ def upgrade():
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
     sa.Column('topic', sa.String(length=200), nullable=False),
-    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'], name=op.f('fk_session_speaker_session_id_study_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'],
+                            name=op.f('fk_session_speaker_session_id_study_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['user.id'], name=op.f('fk_session_speaker_user_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_speaker'))
     )
@@ -190,15 +191,18 @@ def upgrade():
     op.create_table('study_session_unit',
     sa.Column('session_id', sa.Integer(), nullable=False),
     sa.Column('unit_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'], name=op.f('fk_study_session_unit_session_id_study_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'],
+                            name=op.f('fk_study_session_unit_session_id_study_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_study_session_unit_unit_id_unit'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('session_id', 'unit_id', name=op.f('pk_study_session_unit'))
     )
     op.create_table('regulation_ledger_item',
     sa.Column('regulation_id', sa.Integer(), nullable=False),
     sa.Column('ledger_item_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['ledger_item_id'], ['ledger_item.id'], name=op.f('fk_regulation_ledger_item_ledger_item_id_ledger_item'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['regulation_id'], ['regulation.id'], name=op.f('fk_regulation_ledger_item_regulation_id_regulation'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['ledger_item_id'], ['ledger_item.id'],
+                            name=op.f('fk_regulation_ledger_item_ledger_item_id_ledger_item'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['regulation_id'], ['regulation.id'],
+                            name=op.f('fk_regulation_ledger_item_regulation_id_regulation'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('regulation_id', 'ledger_item_id', name=op.f('pk_regulation_ledger_item'))
     )
     # ### end Alembic commands ###

@@ -27,7 +27,8 @@ def upgrade():
     sa.Column('sha256', sa.String(length=64), nullable=False),
     sa.Column('uploaded_by_id', sa.Integer(), nullable=False),
     sa.Column('uploaded_at', sa.DateTime(), nullable=False),
-    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'], name=op.f('fk_session_file_session_id_study_session'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['session_id'], ['study_session.id'],
+                            name=op.f('fk_session_file_session_id_study_session'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['uploaded_by_id'], ['user.id'], name=op.f('fk_session_file_uploaded_by_id_user')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_session_file')),
     sa.UniqueConstraint('stored_name', name=op.f('uq_session_file_stored_name'))
