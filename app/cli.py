@@ -11,6 +11,7 @@ from app import audit
 from app.auth.passwords import password_problem
 from app.extensions import db
 from app.org.models import Rank, Role, Unit, UnitKind, User
+from app.templating import local_zone
 
 
 def register(app) -> None:
@@ -70,7 +71,7 @@ def import_org(file: Path):
         plan = imports.read_upload(file.read_bytes(), file.name)
     except imports.FileRefused as refused:
         click.echo(f"无法导入：{refused}", err=True)
-        raise SystemExit(1)
+        raise SystemExit(1) from None
     if not plan.ok:
         click.echo(f"{file.name} 中有 {len(plan.problems)} 处问题，未导入任何数据：", err=True)
         for problem in plan.problems:
@@ -94,7 +95,7 @@ def backup(target: Path | None):
     if url.get_backend_name() != "sqlite":
         raise click.ClickException("PostgreSQL 请使用 pg_dump 备份，见 README 的“备份与恢复”。")
     source = Path(url.database)
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = datetime.now(local_zone()).strftime("%Y%m%d-%H%M%S")  # the bureau's time, not the server's zone
     if target is None:
         target = Path(current_app.instance_path) / "backups"
     if target.suffix != ".db":

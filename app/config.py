@@ -123,7 +123,7 @@ class ProductionConfig(Config):
 class TestConfig(Config):
     ENV_NAME = "test"
     TESTING = True
-    SECRET_KEY = "test-secret-key"
+    SECRET_KEY = "test-secret-key"  # nosec B105  # the test configuration only
     AUDIT_KEY = "test-audit-key"
     WTF_CSRF_ENABLED = False
     HTMX_CDN_URL = ""

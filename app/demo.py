@@ -21,7 +21,7 @@ from app.regulations.demo import seed_regulations
 from app.study.demo import seed_study
 from app.templating import today
 
-DEMO_PASSWORD = "zuofeng2026"
+DEMO_PASSWORD = "zuofeng2026"  # nosec B105  # the demo accounts' published password (README)
 BUREAU = "青山县住房和城乡建设局"
 
 # (name, kind, staff count besides the head)
@@ -72,7 +72,7 @@ def seed() -> bool:
     """Create the demo bureau unless it exists. Returns whether anything was created."""
     if db.session.scalar(select(Unit).where(Unit.name == BUREAU)) is not None:
         return False
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311  # reproducible demo data, nothing secret
     names = _name_generator(rng)
     password_hash = generate_password_hash(DEMO_PASSWORD)  # one hash for all: seeding stays fast
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from io import BytesIO
 from urllib.parse import quote
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape, quoteattr  # nosec B406  # they write XML text; nothing is parsed
 
 from openpyxl import load_workbook
 from openpyxl.cell.cell import ERROR_CODES

@@ -38,7 +38,7 @@ MAX_UNCOMPRESSED_BYTES = xlsx.MAX_UNCOMPRESSED_BYTES  # a module setting, so a t
 
 USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9_.-]+$")
 PORTFOLIO_SEPARATORS = re.compile(r"[、,，;；]")
-PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I
+PASSWORD_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789"  # no 0/O, 1/l/I  # nosec B105  # not a password
 GENERATED_PASSWORD_LENGTH = 10
 
 

@@ -14,7 +14,7 @@ list of attachments and the 落款. The three lists follow as 附件1–3 on lan
 page's columns (less 整改类型 and 责任人) in 五号.
 """
 from io import BytesIO
-from xml.sax.saxutils import escape
+from xml.sax.saxutils import escape  # nosec B406  # it writes XML text; nothing is parsed
 
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION

@@ -212,6 +212,6 @@ def _regulation_todos(user) -> list[Todo]:
     )
     if not due:
         return []
-    return [Todo("制度已到复审日期，请复审（修订、继续有效或废止）", url_for("regulations.index", due=1, unit=None if policy.sees_all_units(user) else user.unit_id),
-                 count=due,
-                 urgent=True)]
+    unit = None if policy.sees_all_units(user) else user.unit_id
+    return [Todo("制度已到复审日期，请复审（修订、继续有效或废止）", url_for("regulations.index", due=1, unit=unit),
+                 count=due, urgent=True)]
