@@ -8,7 +8,7 @@ TEST_WORKERS ?= 2
 PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
 export FLASK_APP := wsgi.py
 
-.PHONY: run test test-sqlite test-postgres install install-dev migrate seed backup clean bench bench-province
+.PHONY: run lint test test-sqlite test-postgres install install-dev migrate seed backup clean bench bench-province
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -30,8 +30,14 @@ run: install
 	@echo "作风建设专项行动：http://127.0.0.1:$(PORT)/  演示账号 admin/leader/head/staff/inspector，密码 zuofeng2026"
 	$(PY) -m waitress --host=127.0.0.1 --port=$(PORT) --threads=8 wsgi:app
 
-## make test: every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
-test: test-sqlite test-postgres
+## make lint: ruff, bandit on app/, pip-audit on requirements.txt; fails on any finding
+lint: install-dev
+	$(PY) -m ruff check .
+	$(PY) -m bandit --quiet --recursive app
+	$(PY) .ci/pip_audit.py requirements.txt
+
+## make test: lint, every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+test: lint test-sqlite test-postgres
 
 test-sqlite: install-dev
 	$(PYTEST)

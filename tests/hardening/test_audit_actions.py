@@ -8,11 +8,11 @@ change something and add exactly the audit rows listed: one, or one more per rec
 files besides (a 自查表 passed with a problem files a ledger item; a ledger import, each item) or
 per file it stores with a report (佐证材料).
 """
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from io import BytesIO
-from typing import Callable
 
 import pytest
 from flask import has_request_context
@@ -21,7 +21,6 @@ from sqlalchemy.orm import Session
 
 from app import audit
 from app.audit import AuditLog
-from app.checklists import services as checklist_services
 from app.commitments import services as letter_services
 from app.extensions import db
 from app.ledger.models import RectifyType
@@ -93,7 +92,7 @@ def _draft_letter(w):
 
 
 def _open_session(w):
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     w["open_session"] = study_services.schedule_session(
         w["admin"], w["campaign"], kind="central", title="集中学习", starts_at=now, ends_at=now + timedelta(hours=2),
         place="会议室", signin_opens_at=now - timedelta(minutes=30), signin_closes_at=now + timedelta(minutes=30),
