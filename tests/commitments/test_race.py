@@ -1,13 +1,10 @@
 """One person presses 签署 in two windows at the same moment: exactly one signature, the other 409.
 
-A real race: two threads, each with its own client (session cookie), database session and
-connection, released together by a barrier. On PostgreSQL both requests find no signature and
+A real race (tests/races.py), ROUNDS times. On PostgreSQL both requests find no signature and
 both insert; the unique constraint (template_id, user_id) makes the second wait for the first and
 then fail, which the route answers with 409. On SQLite writers queue (BEGIN IMMEDIATE) and the
 second finds the first's signature.
 """
-import threading
-
 from sqlalchemy import func, select
 
 from app.audit import AuditLog
@@ -15,28 +12,19 @@ from app.commitments.models import Signature
 from app.extensions import db
 from tests.commitments.conftest import publish_letter
 from tests.conftest import AuthActions
-
-ROUNDS = 10
+from tests.races import ROUNDS, release_together
 
 
 def _sign_at_once(clients, letter_id: int) -> list[tuple[int, str]]:
     """Every client presses 签署 on the letter at the same moment; the status and text they get."""
-    barrier = threading.Barrier(len(clients))
-    answers = []
-
     def press(client):
-        barrier.wait()
-        response = client.post(f"/commitments/letters/{letter_id}/sign",
-                               data={"promise": "y", "typed_name": "李晓东"}, headers={"HX-Request": "true"})
-        answers.append((response.status_code, response.text))
+        def send():
+            response = client.post(f"/commitments/letters/{letter_id}/sign",
+                                   data={"promise": "y", "typed_name": "李晓东"}, headers={"HX-Request": "true"})
+            return response.status_code, response.text
+        return send
 
-    threads = [threading.Thread(target=press, args=(c,)) for c in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-        assert not thread.is_alive(), "a request took over a minute"
-    return answers
+    return release_together(*(press(client) for client in clients))
 
 
 def test_concurrent_signatures_exactly_one_wins(world, app):
@@ -51,7 +39,6 @@ def test_concurrent_signatures_exactly_one_wins(world, app):
         letter_id = letter.id
         db.session.commit()
         answers = _sign_at_once(clients, letter_id)
-        db.session.rollback()  # end the test's own read snapshot before looking
         assert sorted(status for status, _ in answers) == [200, 409], answers
         refused = next(text for status, text in answers if status == 409)
         assert "签署过本承诺书，无需重复签署" in refused and "打印" in refused
