@@ -41,6 +41,7 @@ from sqlalchemy import create_engine, text
 from bench.seed import BENCH_PASSWORD, SCALES, build, default_url
 
 ROOT = Path(__file__).resolve().parent.parent
+PROBE_SECONDS = 60  # a key request is sampled for at most about this long
 RESULTS = ROOT / "bench" / "results"
 HX = {"HX-Request": "true"}
 CSRF_HEADER = re.compile(r'"X-CSRFToken": "([^"]+)"')
@@ -155,7 +156,7 @@ class Browser:
 
     def __init__(self, base: str, username: str):
         self.username = username
-        self.client = httpx.AsyncClient(base_url=base, headers={"Accept-Encoding": "gzip"}, timeout=60,
+        self.client = httpx.AsyncClient(base_url=base, headers={"Accept-Encoding": "gzip"}, timeout=120,
                                         limits=httpx.Limits(max_connections=1), follow_redirects=False)
         self.csrf = ""
 
@@ -221,8 +222,11 @@ def read_fixtures(database_url: str, samples: int) -> Fixtures:
             f"SELECT e.item_id, COUNT(*) AS n FROM ledger_event e JOIN ledger_item i ON i.id = e.item_id "
             f"WHERE i.unit_id IN ({units}) AND i.is_discipline = :f GROUP BY e.item_id ORDER BY n DESC, e.item_id "
             f"LIMIT 1", f=False)[0]["item_id"]
-        rush = [dict(r) for r in rows("SELECT username, full_name FROM \"user\" WHERE username LIKE 'rush%' "
-                                       "ORDER BY username")]
+        # With --reuse, only those the runs before have left to sign and submit.
+        rush = [dict(r) for r in rows(
+            "SELECT u.username, u.full_name FROM \"user\" u WHERE u.username LIKE 'rush%' "
+            "AND NOT EXISTS (SELECT 1 FROM signature s WHERE s.user_id = u.id) "
+            "AND NOT EXISTS (SELECT 1 FROM self_inspection i WHERE i.user_id = u.id) ORDER BY u.username")]
         checklist_items = [r["id"] for r in rows(
             "SELECT i.id FROM checklist_item i JOIN checklist_section s ON s.id = i.section_id "
             "WHERE s.template_id = 1 ORDER BY i.id")]
@@ -291,12 +295,19 @@ async def measure(base: str, fx: Fixtures, samples: int, have: set[str], memory)
     probes: list[Probe] = []
 
     async def probe(name, role, url, method="GET", count=samples, warmup=2, make=None, who=None):
-        """Time `count` requests; `make(i)` gives (url, kwargs) per request for the ones that change state."""
+        """Time `count` requests (fewer, but at least three, if they take over PROBE_SECONDS);
+        `make(i)` gives (url, kwargs) per request for the ones that change state."""
         p = Probe(name, role, method, url)
         browser = who or (anonymous if role == "anonymous" else browsers[role])
+        started = time.monotonic()
         for i in range(warmup + count):
+            if i >= warmup + 3 and time.monotonic() - started > PROBE_SECONDS:
+                break
             target, kwargs = make(i) if make else (url, {})
-            sample = await browser.request(method, target, **kwargs)
+            try:
+                sample = await browser.request(method, target, **kwargs)
+            except httpx.TimeoutException:
+                sample = Sample(0, browser.client.timeout.read, 0, 0, -1)
             if i >= warmup:
                 p.samples.append(sample)
         probes.append(p)
@@ -577,6 +588,8 @@ def main(argv=None) -> None:
     result = {"scale": args.scale, "database": database, "seeded_items": SCALES[args.scale].items,
               "server": f"{args.server} ({args.workers} workers × {args.threads} threads)" if args.server == "gunicorn"
               else f"waitress ({args.threads} threads)", "load_average": os.getloadavg()[0], "cores": os.cpu_count()}
+    # Stopped from outside: still stop the server (the finally below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))
     server.start()
     try:
         result["requests"], result["first_load"] = asyncio.run(
