@@ -28,7 +28,13 @@ def export(file, report: Report) -> None:
         sheets.append((
             report_list.title,
             tuple(_column(c.header, c.width, wrap=c.kind == "long") for c in columns),
-            (tuple(c.value(entry) for c in columns) for entry in report_list.entries),
+            _list_rows(columns, report_list.entries),
         ))
     xlsx.write_sheets(file, sheets)
+
+
+def _list_rows(columns, entries):
+    """A list's rows as they are written (a generator of its own: one made in the loop above would
+    read the loop's last `columns` by then, the 已办结销号 list's)."""
+    return (tuple(column.value(entry) for column in columns) for entry in entries)
 

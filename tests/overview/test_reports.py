@@ -123,8 +123,11 @@ def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, cli
         "承诺书签署率", "自查表提交率", "自查表通过率", "学习出勤率", "书录阅读率")] + [["心得合格率", "0", "3"]]
     assert [[str(v) for v in row[:3]] for row in book[progress_sheet][1:]] == [row[:3] for row in progress]
     for title, letters in (("新增问题", "BCG"), ("推进落实", "ACFG"), ("已办结销号", "BE")):
-        on_page = [row[0] for row in table_rows(page.text, f"//*[@id='report-{LIST_IDS[title]}']//tbody")]
-        assert [row[0] for row in book[title][1:]] == on_page == codes(world, *letters)
+        on_page = table_rows(page.text, f"//*[@id='report-{LIST_IDS[title]}']//tbody")
+        assert [row[0] for row in book[title][1:]] == [row[0] for row in on_page] == codes(world, *letters)
+        # each list's own columns, not another list's: the second last (期末状态, 反馈日期, 完成情况)
+        shown = [f"{row[-2]:%Y-%m-%d}" if hasattr(row[-2], "year") else str(row[-2] or "") for row in book[title][1:]]
+        assert shown == [row[-2] for row in on_page], title
 
     printed = client.get("/overview/report/print", query_string=period_args()).text
     assert table_rows(printed, table("doc"))[1] == summary
