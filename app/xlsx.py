@@ -452,7 +452,8 @@ def _write_sheet(sheet, columns, rows, active: bool) -> int:
         number = count + 1
         cells = "".join(
             _cell(f"{letter}{number}", value, wrap)
-            for letter, value, wrap in zip(letters, values, wraps, strict=True)
+            # a row may stop before the last column: the cells after it are empty
+            for letter, value, wrap in zip(letters, values, wraps, strict=False)
             if value is not None and value != ""
         )
         batch.append(f'<row r="{number}">{cells}</row>')
