@@ -95,6 +95,8 @@ class Config:
 
     # Pages, fragments, CSS and JavaScript go out gzipped (old intranet links are slow).
     COMPRESS_ALGORITHM = "gzip"
+    # Static files leave as a stream (a file wrapper under gunicorn); they are gzipped as well.
+    COMPRESS_ALGORITHM_STREAMING = "gzip"
     COMPRESS_LEVEL = 6
     # The benchmark's X-Query-Count and Server-Timing headers (app/query_count.py); off in production.
     BENCH_QUERY_COUNT = _env_bool("BENCH_QUERY_COUNT")

@@ -323,7 +323,7 @@ async def measure(base: str, fx: Fixtures, samples: int, have: set[str], memory)
     await probe("ledger list, filtered (待销号)", "leader", "/ledger/?state=sign_off")
     await probe("ledger list, filtered (open, 工作效率, by due date)", "admin",
                 "/ledger/?state=open&category=工作效率&sort=due")
-    await probe("ledger list, deep page (100)", "admin", "/ledger/?page=100")
+    await probe("ledger list, deepest page (40)", "admin", "/ledger/?page=40")
     await probe("ledger item detail", "leader", f"/ledger/{fx.detail_item}")
     # Each inline action needs an item in the right state: one per request.
     inline = min(samples, len(fx.sign_off) - 2, len(fx.first_review) - 2)

@@ -55,7 +55,7 @@ def _counts(app) -> dict[str, int]:
         record(f"ledger list ({role})", c.get("/ledger/"))
     record("ledger list filtered (leader)", people["leader"].get("/ledger/?state=sign_off"))
     record("ledger list filtered (admin)", people["admin"].get("/ledger/?state=open&category=工作效率&sort=due"))
-    record("ledger list deep page (admin)", people["admin"].get("/ledger/?page=3"))
+    record("ledger list deepest page (admin)", people["admin"].get("/ledger/?page=40"))
     leader_id = _one(app, "SELECT id FROM \"user\" WHERE username = 'leader'")[0]
     item = _one(app, "SELECT id FROM ledger_item WHERE leader_id = :l AND is_discipline = :f ORDER BY id",
                 l=leader_id, f=False)[0]

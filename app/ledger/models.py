@@ -2,7 +2,7 @@
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.database import UTCDateTime, utcnow
@@ -105,6 +105,8 @@ class LedgerItem(db.Model):
         Index("ix_ledger_item_campaign_leader", "campaign_id", "leader_id", "state"),
         Index("ix_ledger_item_campaign_updated", "campaign_id", "updated_at", "id"),
         Index("ix_ledger_item_leader_unit", "leader_id", "unit_id"),
+        # The list sorted by 整改时限 (queries.SORTS["due"]), read in order.
+        Index("ix_ledger_item_campaign_due_sort", "campaign_id", text("(due_on IS NULL)"), "due_on", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -3,7 +3,7 @@ from dataclasses import asdict, dataclass, fields
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, selectinload
 
 from app import policy
 from app.ledger.models import (
@@ -88,8 +88,11 @@ def ledger_query(user, filters: LedgerFilters, today: date, columns=None):
     """Items `user` may see, filtered and sorted, with what each row shows loaded in one go; or,
     given `columns`, only those columns of the same rows (the Excel export: no objects to build)."""
     if columns is None:
+        # The unit from the join the order needs; the people of the page's rows by their ids
+        # afterwards. Joined into the page query, they made PostgreSQL merge the whole user table
+        # (30,000 people in a province) into every page.
         query = select(LedgerItem).options(
-            joinedload(LedgerItem.unit), joinedload(LedgerItem.owner), joinedload(LedgerItem.leader))
+            contains_eager(LedgerItem.unit), selectinload(LedgerItem.owner), selectinload(LedgerItem.leader))
     else:
         query = select(*columns).select_from(LedgerItem)
     query = query.join(Unit, Unit.id == LedgerItem.unit_id).where(
