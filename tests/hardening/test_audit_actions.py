@@ -31,8 +31,8 @@ from tests.admin.test_import import person, workbook
 from tests.checklists.factories import all_no, form_data, make_checklist
 from tests.conftest import AuthActions
 from tests.factories import PASSWORD, make_campaign, make_item
-from tests.hardening.test_fuzz_forms import _post_endpoints, fingerprint, stored_files
-from tests.hardening.world import PDF, REFLECTION
+from tests.hardening.snapshot import fingerprint, stored_files
+from tests.hardening.world import PDF, REFLECTION, post_endpoints
 from tests.ledger.test_excel import good_row, ledger_file
 
 NOT_OFFICIAL = {
@@ -314,7 +314,7 @@ def failing_commit():
 
 
 def test_every_post_route_is_listed():
-    assert set(ACTIONS) | set(NOT_OFFICIAL) == set(_post_endpoints()) | {"auth.logout"}
+    assert set(ACTIONS) | set(NOT_OFFICIAL) == set(post_endpoints()) | {"auth.logout"}
 
 
 @pytest.mark.parametrize("endpoint", sorted(ACTIONS))

@@ -13,9 +13,7 @@ file of random bytes under a random name. Whatever comes back:
 The one exception is named in DRAFTS: a 自查表's draft is not an official record (no audit row), and
 an incomplete 提交 keeps what was typed as a draft while answering 422 (README, 自查清单).
 """
-import hashlib
 import io
-import os
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
@@ -23,14 +21,12 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
 from werkzeug.exceptions import MethodNotAllowed, NotFound
 
-from app import create_app
-from app.extensions import db
 from tests.conftest import AuthActions
 from tests.hardening.forms import post_forms
-from tests.hardening.world import get_urls, url_args
+from tests.hardening.snapshot import fingerprint, stored_files
+from tests.hardening.world import get_urls, post_endpoints, url_args
 
 FUZZ_EXAMPLES = 10
 PEOPLE = ("admin", "head", "staff", "leader", "inspector")
@@ -48,12 +44,6 @@ FILES = st.tuples(
     st.binary(max_size=512),
     st.sampled_from(("报告.pdf", "a.exe", "../../x.pdf", "名单.xlsx", "photo.png", "", "a" * 300 + ".docx")),
 ).map(lambda parts: (io.BytesIO(parts[0] + parts[1]), parts[2]))
-
-
-def _post_endpoints() -> list[str]:
-    app = create_app("test", SQLALCHEMY_DATABASE_URI="sqlite://")
-    return sorted(rule.endpoint for rule in app.url_map.iter_rules()
-                  if "POST" in rule.methods and rule.endpoint != "auth.logout")
 
 
 @dataclass
@@ -99,21 +89,6 @@ def value_of(spec, foreign_ids):
     return st.one_of(one, st.lists(one, min_size=2, max_size=3)) if spec.kind in ("checkbox", "select") else one
 
 
-def fingerprint() -> dict[str, str]:
-    """Every table's rows, hashed."""
-    db.session.rollback()
-    prints = {}
-    for table in db.metadata.sorted_tables:
-        rows = db.session.execute(select(table).order_by(*table.primary_key.columns)).all()
-        prints[table.name] = hashlib.sha256(repr(rows).encode()).hexdigest()
-    db.session.rollback()
-    return prints
-
-
-def stored_files(app) -> int:
-    return sum(len(files) for _root, _dirs, files in os.walk(app.config["UPLOAD_DIR"]))
-
-
 @pytest.fixture
 def people(app, world):
     clients = {}
@@ -126,7 +101,7 @@ def people(app, world):
 _forms: dict[str, Target] = {}  # read off the pages once: every test builds the same world
 
 
-@pytest.mark.parametrize("endpoint", _post_endpoints())
+@pytest.mark.parametrize("endpoint", post_endpoints())
 def test_random_posts_never_fail_and_never_half_save(app, world, people, endpoint):
     if not _forms:
         _forms.update(discover(app, world, people))

@@ -115,7 +115,7 @@ def counts(item_id: int) -> tuple[int, int]:
 def test_the_ledger_loop_holds_under_any_sequence_of_actions(app, people):
     office, staff, head, leader = people["office"], people["staff"], people["head"], people["leader"]
     cast = ("staff", "head", "leader", "leader2", "admin", "other_head", "inspector")
-    steps = {"illegal": 0, "refused": 0, **{action: 0 for action in ACTIONS}}  # legal ones by action
+    steps = {"illegal": 0, "refused": 0, **dict.fromkeys(ACTIONS, 0)}  # legal ones by action
 
     class LedgerLoop(RuleBasedStateMachine):
         @initialize()
@@ -130,16 +130,21 @@ def test_the_ledger_loop_holds_under_any_sequence_of_actions(app, people):
 
         @rule(data=st.data())
         def act(self, data):
-            # Half the time an action the item's state allows, by someone who may: deep sequences.
+            # Three steps in four are ones the model allows (deep sequences); the rest anything at all.
             item = self.items[data.draw(st.integers(0, 2), label="item")]
             state = self.states[item.id]
-            fitting = sorted(name for name, (_p, legal_in, _t) in ACTIONS.items() if state in legal_in)
-            action = data.draw(st.one_of(st.sampled_from(fitting), st.sampled_from(sorted(ACTIONS))), label="action")
+            if data.draw(st.integers(0, 3), label="kind of step"):
+                action = data.draw(st.sampled_from([name for name in ACTIONS if expected_move(
+                    name, item, state, people["admin"]) is not None]), label="action")
+                entitled = [name for name in cast if policy.can(people[name], ACTIONS[action][0], item)]
+                who = data.draw(st.sampled_from(entitled), label="who")
+                stale, text = False, TEXTS[-1]
+            else:
+                action = data.draw(st.sampled_from(list(ACTIONS)), label="action")
+                who = data.draw(st.sampled_from(cast), label="who")
+                stale = data.draw(st.booleans(), label="stale")
+                text = data.draw(st.sampled_from(TEXTS), label="text")
             policy_action, _legal_in, needs_text = ACTIONS[action]
-            entitled = [name for name in cast if policy.can(people[name], policy_action, item)] or list(cast)
-            who = data.draw(st.one_of(st.sampled_from(entitled), st.sampled_from(cast)), label="who")
-            stale = data.draw(st.sampled_from((False,) * 5 + (True,)), label="stale")
-            text = data.draw(st.sampled_from(TEXTS + (TEXTS[-1],) * 6), label="text")
             person = people[who]
             allowed = policy.can(person, policy_action, item)
             assert allowed == may(person, action, item, state), (who, action)

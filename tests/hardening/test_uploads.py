@@ -18,7 +18,7 @@ from app.regulations.models import Regulation
 from app.study.models import SessionFile
 from tests.admin.test_import import person, workbook
 from tests.conftest import AuthActions
-from tests.hardening.test_fuzz_forms import fingerprint, stored_files
+from tests.hardening.snapshot import fingerprint, stored_files
 from tests.hardening.world import PDF
 from tests.ledger.test_excel import good_row, ledger_file
 
