@@ -85,8 +85,11 @@ class Server:
             command = [sys.executable, "-m", "waitress", "--host=127.0.0.1", f"--port={self.port}",
                        f"--threads={self.threads}", "wsgi:app"]
         else:
+            # Keep-alive longer than a client's pause: at gunicorn's default (2 s) the server closes
+            # an idle connection just as the client reuses it ("Server disconnected"); in
+            # production nginx holds the browsers' connections.
             command = [sys.executable, "-m", "gunicorn", "--workers", str(self.workers), "--threads",
-                       str(self.threads), "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
+                       str(self.threads), "--keep-alive", "30", "--bind", f"127.0.0.1:{self.port}", "wsgi:app"]
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
                                         start_new_session=True)
