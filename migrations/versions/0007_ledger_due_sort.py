@@ -9,9 +9,8 @@ SQLite and PostgreSQL alike. An index on exactly those expressions lets the firs
 in order, filters applied on the way, instead of sorting every matching item (a province's
 open items of one category are 50,000: 580 ms).
 """
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 revision = '0007_ledger_due_sort'
 down_revision = '0006_performance_indexes'
