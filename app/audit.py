@@ -70,9 +70,14 @@ class AuditHead(db.Model):
     last_hash: Mapped[str] = mapped_column(String(64), default=GENESIS)
 
 
-def _sign(payload: bytes) -> str:
-    key = current_app.config["AUDIT_KEY"].encode("utf-8")
-    return hmac.new(key, payload, hashlib.sha256).hexdigest()
+def _sign(payload: bytes, key: str | None = None) -> str:
+    key = key if key is not None else current_app.config["AUDIT_KEY"]
+    return hmac.new(key.encode("utf-8"), payload, hashlib.sha256).hexdigest()
+
+
+def _keys_in_order() -> list[str]:
+    """Every AUDIT_KEY the chain has been signed with: the retired ones, oldest first, then the current."""
+    return [*current_app.config.get("AUDIT_KEYS_RETIRED", []), current_app.config["AUDIT_KEY"]]
 
 
 def record(action: str, obj=None, summary: str = "", actor=None, **details) -> AuditLog:
@@ -131,7 +136,15 @@ class VerifyResult:
 
 
 def verify(batch_size: int = 2000) -> VerifyResult:
-    """Recompute the chain from the first row; name the first row that does not fit."""
+    """Recompute the chain from the first row; name the first row that does not fit.
+
+    After a key rotation the chain holds eras: rows signed with the oldest key, then with the
+    next, up to the current one. A row may be signed with its era's key or a later one (which
+    starts the later era), never with an earlier one: whoever still holds a retired key can alter
+    nothing written since it was retired.
+    """
+    keys = _keys_in_order()
+    era = 0
     expected_prev = GENESIS
     expected_seq = 1
     checked = 0
@@ -151,8 +164,12 @@ def verify(batch_size: int = 2000) -> VerifyResult:
                 return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录的顺序被调换")
             if row.prev_hash != expected_prev:
                 return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录与上一条记录的链接不符")
-            if not hmac.compare_digest(row.hash, _sign(_payload(row))):
+            payload = _payload(row)
+            signed_with = next((index for index in range(era, len(keys))
+                                if hmac.compare_digest(row.hash, _sign(payload, keys[index]))), None)
+            if signed_with is None:
                 return VerifyResult(False, checked, row.seq, f"第 {row.seq} 条记录的内容被篡改")
+            era = signed_with
             expected_prev = row.hash
             expected_seq += 1
             last_id = row.id

@@ -20,6 +20,11 @@ def _env_bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _env_list(name: str) -> list[str]:
+    """A comma-separated environment variable as a list, blanks left out."""
+    return [part.strip() for part in os.environ.get(name, "").split(",") if part.strip()]
+
+
 def _env_int(name: str, default: int) -> int:
     value = os.environ.get(name)
     return int(value) if value not in (None, "") else default
@@ -100,6 +105,12 @@ class Config:
     COMPRESS_LEVEL = 6
     # The benchmark's X-Query-Count and Server-Timing headers (app/query_count.py); off in production.
     BENCH_QUERY_COUNT = _env_bool("BENCH_QUERY_COUNT")
+
+    # Key rotation (README, Security): earlier keys, oldest first, comma-separated. Sessions signed
+    # with a previous SECRET_KEY stay valid (Flask's SECRET_KEY_FALLBACKS); audit rows signed with a
+    # retired AUDIT_KEY still verify, but only before the first row signed with a later key.
+    SECRET_KEY_FALLBACKS = _env_list("SECRET_KEY_FALLBACKS")
+    AUDIT_KEYS_RETIRED = _env_list("AUDIT_KEYS_RETIRED")
 
     @property
     def SECRET_KEY(self) -> str:  # noqa: N802 - Flask reads it under this name
