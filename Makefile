@@ -40,7 +40,7 @@ lint: install-dev
 test: lint test-sqlite test-postgres
 
 test-sqlite: install-dev
-	$(PYTEST)
+	@echo "== SQLite"; TEST_DATABASE_URL= $(PYTEST)
 
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
