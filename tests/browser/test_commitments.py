@@ -116,7 +116,7 @@ def test_staff_signs_the_letter_and_prints_it(app, live_server, page, screenshot
     panel.get_by_role("link", name="打印").click()
     expect(page).to_have_url(re.compile(r"/commitments/signatures/\d+/print$"))
     sheets = page.evaluate("() => Array.from(document.styleSheets).map(s => s.href)")
-    assert [s.rsplit("/", 1)[-1] for s in sheets] == ["print.css"]
+    assert [s.rsplit("/", 1)[-1].split("?")[0] for s in sheets] == ["print.css"]
     expect(page.get_by_role("heading", name="作风建设承诺书")).to_be_visible()
     expect(page.locator(".letter p").first).to_have_text(re.compile(r"^本人李晓东，系办公室科员。"))
     expect(page.locator(".letter-sign")).to_contain_text("承诺人（签字）：")
