@@ -76,12 +76,13 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_request_hooks(app: Flask) -> None:
-    from app import assets, query_count
+    from app import assets, htmx, query_count
     from app.auth.routes import enforce_password_change
     from app.security import set_security_headers
 
     query_count.register(app)
     assets.register(app)
+    app.before_request(htmx.load_documents_in_full)
     app.before_request(enforce_password_change)
     app.after_request(set_security_headers)
 

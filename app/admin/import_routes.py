@@ -8,6 +8,7 @@ from app import policy, xlsx
 from app.admin import bp, imports
 from app.extensions import db
 from app.forms import Form
+from app.htmx import document
 
 # The page shows at most this many problems; a file with more has a systematic mistake anyway.
 SHOWN_PROBLEMS = 500
@@ -58,6 +59,7 @@ def import_org():
 
 
 @bp.route("/import/template")
+@document
 @policy.requires("org.manage")
 def import_org_template():
     """Download the Excel template for importing units and people."""

@@ -13,6 +13,7 @@ from app.commendations.forms import PERSON, UNIT, CommendationForm
 from app.commendations.models import Commendation, Recommendation
 from app.extensions import db
 from app.forms import EmptyForm
+from app.htmx import document
 from app.org.models import Unit, User, units_in_order
 from app.templating import today
 
@@ -55,6 +56,7 @@ def _workbook_response(data: bytes, names: tuple[str, str]):
 
 
 @bp.route("/export.xlsx")
+@document
 def export():
     """表彰名单 as filtered on the list page, as an Excel workbook."""
     policy.require("commendation.list")
@@ -64,6 +66,7 @@ def export():
 
 
 @bp.route("/recommendations.xlsx")
+@document
 def export_recommendations():
     """推荐对象名单 as an Excel workbook."""
     policy.require("commendation.recommendations")

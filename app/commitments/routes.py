@@ -13,7 +13,7 @@ from app.commitments import bp, excel, queries, services
 from app.commitments.forms import SignForm
 from app.commitments.models import LetterTemplate, Signature
 from app.extensions import client_address, db
-from app.htmx import is_htmx
+from app.htmx import document, is_htmx
 from app.org.models import Rank, Unit
 from app.templating import today
 
@@ -94,6 +94,7 @@ def _refuse(template_id: int, form: SignForm, error: str, status: int):
 
 # -- Print ------------------------------------------------------------------------------------
 @bp.route("/signatures/<int:signature_id>/print")
+@document
 def print_signature(signature_id: int):
     """One signed letter on A4, with lines for the handwritten signature and date."""
     signature = db.session.get(Signature, signature_id) or abort(404)
@@ -111,6 +112,7 @@ def _chosen_letter(campaign_id: int | None, letter_id: int | None) -> tuple[Lett
 
 
 @bp.route("/units/<int:unit_id>/print")
+@document
 def print_unit(unit_id: int):
     """All of a unit's signed letters of one version in one document, a page each."""
     unit = db.session.get(Unit, unit_id) or abort(404)
@@ -179,6 +181,7 @@ def progress():
 
 
 @bp.route("/progress.xlsx")
+@document
 def progress_export():
     """签署情况 in Excel: per unit with the rank levels and who has not signed, and every name."""
     policy.require("letter.progress")

@@ -12,6 +12,7 @@ from app import policy, xlsx
 from app.campaigns.models import current_campaign
 from app.extensions import db
 from app.forms import Form, choices
+from app.htmx import document
 from app.ledger import bp, excel
 from app.ledger.forms import active_leaders
 from app.ledger.queries import LedgerFilters
@@ -60,6 +61,7 @@ def _xlsx_response(file, size: int, filename: str, ascii_filename: str):
 
 
 @bp.route("/export.xlsx")
+@document
 def export():
     """The ledger as filtered on the list page (all pages), as an Excel workbook in the standard layout."""
     policy.require("ledger.list")
@@ -81,6 +83,7 @@ def export():
 
 
 @bp.route("/import/template")
+@document
 def import_template():
     """Download the Excel template for importing a unit's ledger (with that unit's people, if given)."""
     policy.require("ledger.import")

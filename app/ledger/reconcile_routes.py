@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
+from app.htmx import document
 from app.ledger import bp
 from app.ledger.models import LedgerItem, State
 from app.ledger.queries import unit_counts
@@ -58,6 +59,7 @@ def reconcile(unit_id: int):
 
 
 @bp.route("/reconcile/<int:unit_id>/print")
+@document
 def reconcile_print(unit_id: int):
     """The printable 对账单 (A4), with signature boxes for both sides."""
     unit, campaign, items, counts = _unit_ledger(unit_id)

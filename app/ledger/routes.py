@@ -9,7 +9,7 @@ from app import policy
 from app.auth.routes import safe_next
 from app.campaigns.models import current_campaign
 from app.extensions import db
-from app.htmx import is_htmx
+from app.htmx import document, is_htmx
 from app.ledger import bp, evidence, services
 from app.ledger.forms import (
     CloseNowForm,
@@ -309,6 +309,7 @@ def report_progress(item_id: int):
 
 
 @bp.route("/evidence/<int:evidence_id>")
+@document
 def download_evidence(evidence_id: int):
     """A 佐证材料 file, as an attachment, to those who may see its item."""
     record = db.session.get(Evidence, evidence_id) or abort(404)

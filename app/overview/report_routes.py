@@ -12,7 +12,7 @@ from app import policy, xlsx
 from app.campaigns.models import current_campaign
 from app.extensions import db
 from app.forms import Form, choices
-from app.htmx import render_page_or_fragment
+from app.htmx import document, render_page_or_fragment
 from app.org.models import Unit, units_in_order
 from app.overview import bp, report_excel, report_word, reports
 from app.templating import today
@@ -137,6 +137,7 @@ def report():
 
 
 @bp.route("/overview/report/print")
+@document
 def report_print():
     """The one-page A4 summary of a report: its figures and the 分类统计 table, with signature lines."""
     return render_template("overview/report_print.html", report=_report_for_download(),
@@ -144,6 +145,7 @@ def report_print():
 
 
 @bp.route("/overview/report.xlsx")
+@document
 def report_xlsx():
     """The report as an Excel workbook: 总体情况, 分类统计 and each of the three lists on its own sheet."""
     report = _report_for_download()
@@ -155,6 +157,7 @@ def report_xlsx():
 
 
 @bp.route("/overview/report.docx")
+@document
 def report_docx():
     """The report as a Word 情况报告 draft, in the fonts and margins of official documents."""
     report = _report_for_download()

@@ -6,6 +6,7 @@ from flask_login import current_user
 
 from app import policy, xlsx
 from app.database import utcnow
+from app.htmx import document
 from app.org.models import RANK_LABELS, UNIT_KIND_LABELS
 from app.overview import bp, excel
 from app.overview.figures import KINDS, METRICS, RANKS, dashboard, lags, people_with_overdue
@@ -116,6 +117,7 @@ def closure_ranking(figures):
 
 
 @bp.route("/overview/progress.xlsx")
+@document
 def progress_export():
     """The progress table, the rank levels and kinds of unit, and the rankings in one workbook."""
     policy.require("overview.progress")

@@ -9,7 +9,7 @@ from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
 from app.forms import EmptyForm
-from app.htmx import is_htmx
+from app.htmx import document, is_htmx
 from app.ledger import evidence
 from app.ledger.models import LedgerItem
 from app.org.models import Unit, units_in_order
@@ -176,6 +176,7 @@ def upload_document(regulation_id: int):
 
 
 @bp.route("/<int:regulation_id>/document")
+@document
 def download_document(regulation_id: int):
     """The rule's document, as an attachment, to those who may read the rule."""
     regulation = _load(regulation_id)

@@ -16,7 +16,7 @@ from app.campaigns.models import current_campaign
 from app.database import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
-from app.htmx import is_htmx
+from app.htmx import document, is_htmx
 from app.ledger import evidence
 from app.org.models import RANK_LABELS, Unit, User, units_in_order
 from app.study import bp, queries, services
@@ -413,6 +413,7 @@ def attach_files(session_id: int):
 
 
 @bp.route("/files/<int:file_id>")
+@document
 def download_file(file_id: int):
     """A material file, as an attachment, to those who may see its session."""
     record = db.session.get(SessionFile, file_id) or abort(404)

@@ -37,7 +37,7 @@ def test_sign_without_javascript_redirects_with_a_message(world, client, auth):
     page = client.get("/commitments/").text
     assert "已签署《作风建设承诺书》" in page
     signature = db.session.scalar(select(Signature))
-    assert f'href="/commitments/signatures/{signature.id}/print" hx-boost="false"' in page
+    assert f'href="/commitments/signatures/{signature.id}/print"' in page
     assert 'name="typed_name"' not in page
     assert signature.address == "127.0.0.1"
 
