@@ -84,6 +84,7 @@ def register_request_hooks(app: Flask) -> None:
     assets.register(app)
     app.before_request(htmx.load_documents_in_full)
     app.before_request(enforce_password_change)
+    app.after_request(htmx.keep_address_after_post)
     app.after_request(set_security_headers)
 
 

@@ -1,7 +1,9 @@
 """Telling htmx requests from full page loads, and answering each with the right template.
 
 hx-boost is on #page (base.html): htmx fetches every link and form of the app and swaps the
-answer in. A link to a file or a print view is told to load in full instead (document()).
+answer in. Two request hooks keep that from breaking what a swap cannot do: a link to a file or a
+print view is told to load in full (document()), and the answer to a boosted form that is not a
+redirect leaves the address bar where it was (keep_address_after_post).
 """
 from urllib.parse import quote
 
@@ -52,3 +54,13 @@ def load_documents_in_full():
         return response
     return None
 
+
+def keep_address_after_post(response):
+    """A boosted form's answer that is not a redirect (a 422 with the errors, a 409, a 400) is
+    the form's own page again: without this, htmx 1.9 pushes the POST address into the address
+    bar and history, where reload and Back would GET it (405). HX-Push-Url: false keeps the
+    address of the page the form was on. A redirect's target is pushed as before (the GET
+    answer after the redirect has no such header)."""
+    if request.method != "GET" and is_boosted() and not 300 <= response.status_code < 400:
+        response.headers.setdefault("HX-Push-Url", "false")
+    return response

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from app.config import HTMX_INTEGRITY
 from tests.browser.helpers import change_password, login
-from tests.factories import PASSWORD, make_bureau
+from tests.factories import PASSWORD, make_bureau, make_campaign, make_item
 
 NEW_PASSWORD = "Qingshan#2027x"
 LOCAL_HTMX = "/static/vendor/htmx-1.9.12.min.js"
@@ -134,3 +134,33 @@ def test_invalid_boosted_post_shows_the_form_errors(app, live_server, page_js, s
     assert page.evaluate("() => window.notReloaded") is True
     assert page.errors == []
     screenshot(page)
+
+
+def test_a_refused_boosted_form_leaves_the_address_on_its_page(app, live_server, page_js, screenshot):
+    """A boosted POST answered 422 (the page again, with the errors) keeps the item page's address
+    in the bar and in history (HX-Push-Url: false, app/htmx.py): reload and Back GET real pages."""
+    page = page_js
+    people = make_bureau()
+    make_campaign()
+    item = make_item(unit=people["office"], owner=people["staff"], leader=people["leader"])
+    code = item.code
+    item_url = live_server.url(f"/ledger/{item.id}")
+    login(page, live_server, "staff")
+    page.goto(live_server.url("/ledger/"))
+    page.locator("#main").get_by_role("link", name=code).first.click()
+    expect(page).to_have_url(item_url)
+
+    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+        page.get_by_role("button", name="提交申请").click()  # 申请延期 with nothing filled in
+
+    assert answer.value.status == 422 and answer.value.url.endswith("/extension")
+    expect(page.locator(".field .error").first).to_be_visible()
+    expect(page).to_have_url(item_url)
+    screenshot(page)
+    assert page.reload().status == 200
+    expect(page).to_have_url(item_url)
+    expect(page.locator("h1")).to_contain_text(code)
+    page.go_back()
+    expect(page).to_have_url(live_server.url("/ledger/"))
+    expect(page.get_by_role("heading", name="问题台账")).to_be_visible()
+    assert page.errors == []
