@@ -77,12 +77,13 @@ def register_blueprints(app: Flask) -> None:
 
 def register_request_hooks(app: Flask) -> None:
     from app import assets, htmx, query_count
-    from app.auth.routes import enforce_password_change
+    from app.auth.routes import enforce_password_change, refuse_broken_next
     from app.security import set_security_headers
 
     query_count.register(app)
     assets.register(app)
     app.before_request(htmx.load_documents_in_full)
+    app.before_request(refuse_broken_next)
     app.before_request(enforce_password_change)
     app.after_request(htmx.keep_address_after_post)
     app.after_request(set_security_headers)

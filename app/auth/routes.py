@@ -1,9 +1,10 @@
 """Login, logout and password change views; the session rules behind them."""
+import re
 import threading
 import time
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
@@ -51,6 +52,20 @@ def unauthorized():
         return response
     flash(login_manager.login_message, "info")
     return redirect(target)
+
+
+# No address holds a control character; a CR/LF would break the Location header of the redirect.
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+BROKEN_NEXT = "返回地址无效（含有换行等字符）。请从系统页面上的链接重新打开后再操作。"
+
+
+def refuse_broken_next():
+    """A `next` (the address a form or the login goes back to) that cannot be an address is
+    refused before any view acts: the action must not commit and then fail on its redirect."""
+    if CONTROL.search(request.args.get("next", "")) or (
+        request.method == "POST" and CONTROL.search(request.form.get("next", ""))
+    ):
+        abort(400, BROKEN_NEXT)
 
 
 def safe_next(target: str | None) -> str | None:

@@ -53,13 +53,14 @@ class ReportForm(Form):
         if field.data not in {choice.value for choice in field.choices}:
             raise ValidationError("请从列表中选择统计单位。")
 
+    # A date left out of the address altogether (?start=… alone) leaves the field's data None.
     def validate_start(self, field):
-        if not field.data.strip():
+        if not (field.data or "").strip():
             raise ValidationError("请填写开始日期。")
         self.start_on = _parse_date(field.data)
 
     def validate_end(self, field):
-        if not field.data.strip():
+        if not (field.data or "").strip():
             raise ValidationError("请填写结束日期。")
         self.end_on = _parse_date(field.data)
         day = today()

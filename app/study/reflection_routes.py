@@ -56,7 +56,7 @@ def write_reflection():
     form.session_id.choices = _session_choices(campaign)
     if request.method == "GET":
         chosen = request.args.get("session", type=int)
-        if chosen in {value for value, _label in form.session_id.choices}:
+        if chosen and chosen in {value for value, _label in form.session_id.choices}:  # 0: the campaign
             form.session_id.data = chosen
             session = db.session.get(StudySession, chosen)
             form.title.data = f"参加{session.kind_label}「{session.title}」的学习心得"

@@ -241,6 +241,8 @@ def test_an_inspector_reports_on_every_unit_or_on_one(world, client, auth):
     ({"start": 1, "end": 5}, "结束日期不能早于开始日期"),
     ({"start": 5, "end": -1}, "结束日期不能晚于今天"),
     ({"start": "", "end": 1}, "请填写开始日期"),
+    ({"start": 5}, "请填写结束日期"),  # the other date left out of the address altogether
+    ({"end": 1}, "请填写开始日期"),
     ({"start": 5, "end": 1, "unit": "abc"}, "请从列表中选择统计单位"),
 ])
 def test_a_bad_period_is_explained_in_chinese(world, client, auth, args, message):

@@ -151,3 +151,13 @@ def test_submitted_reflections_cannot_be_edited(world, client, auth):
     response = client.post(f"/study/reflections/{reflection.id}/edit", data={
         "title": "改", "body": GOOD, "version": reflection.version, "save": "保存草稿"})
     assert response.status_code == 409 and "当前状态为「待审阅」" in response.text
+
+
+@pytest.mark.parametrize("session", ["0", "-1", "abc", "99999"])
+def test_the_form_opened_for_no_session_or_an_unknown_one_is_on_the_campaign(world, client, auth, session):
+    """?session= comes from a link on a session's page; 0 (the campaign as a whole, the first
+    choice of the form), garbage or a session one did not attend opens the form on the campaign."""
+    auth.login("staff")
+    response = client.get("/study/reflections/new", query_string={"session": session})
+    assert response.status_code == 200
+    assert 'value="作风建设专项行动学习心得"' in response.text
