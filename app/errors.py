@@ -22,10 +22,12 @@ MESSAGES = {
 CSRF_MESSAGE = "页面已过期或来源不明（安全令牌失效）。请刷新页面后重新提交。"
 
 
-def render_error(code: int, message: str | None = None):
+def render_error(code: int, message: str | None = None, again: tuple[str, str] | None = None):
+    """The error page (an htmx request: its message); `again` = (address, label) of a link to
+    open the page afresh, offered before 回到首页."""
     title, default_message = MESSAGES.get(code, MESSAGES[500])
     template = "errors/_message.html" if is_htmx() else "errors/page.html"
-    return render_template(template, code=code, title=title, message=message or default_message), code
+    return render_template(template, code=code, title=title, message=message or default_message, again=again), code
 
 
 def register(app) -> None:

@@ -1,13 +1,14 @@
 """自查清单 views: my 自查表 (fill, save, submit), its page and history, the review list with inline
 通过 / 退回, and the progress figures.
 
-Filling a long form must never lose what was typed. The page posts as a plain form (also with
-JavaScript: no boost), so a refused post comes back as the same page with every value. When the
-login has ended meanwhile (idle timeout, or logged out elsewhere) the post is refused before the
-view by the CSRF check (the token lived in the ended session) or by the policy (no user): both
-answer with the form as typed and a link that opens the login in a new window. Login gives the
-session a new CSRF token (app/auth/routes.py), so the page's next post is refused once more: it
-comes back with everything typed and the new token, and the press after that saves.
+Filling a long form must not lose what was typed, and must never turn a forged post into the
+person's own. The page posts as a plain form (also with JavaScript: no boost), so a refused post
+comes back as the same page with every value. While there are changes, the page saves the draft
+in the background every few minutes (which also keeps the login alive). A post that fails the
+CSRF check (the login ended, or a forged cross-site post: IE11 ignores SameSite) is never shown
+back as a form: it answers 400, the form has expired, with a link to open it afresh, which shows
+the draft as last saved. A post from someone not logged in gets the login page, like any route;
+the background save gets a status line only.
 """
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -42,7 +43,8 @@ from app.org.models import Rank, Unit, units_in_order
 from app.templating import format_datetime, today
 
 SESSION_ENDED = "登录已超时，本次保存没有成功，但您填写的内容都还在本页。"
-LOGGED_IN_AGAIN = "您已重新登录，本次保存没有成功，但您填写的内容都还在本页。请核对后再点击一次“保存草稿”或“提交”。"
+FORM_EXPIRED = ("表单已过期或来源不明（安全令牌失效），本次提交的内容没有保存，也不会显示。"
+                "您此前保存（含自动保存）的草稿仍在：请重新打开自查表，核对后再保存或提交。")
 AUTOSAVE_LOGGED_IN_AGAIN = "您已重新登录，本次未能自动保存；稍后将再次自动保存，也可点击“保存草稿”。"
 
 
@@ -68,15 +70,16 @@ def _template(template_id: int) -> ChecklistTemplate:
 
 
 class SessionEnded(Exception):
-    """A 自查表 posted after the login ended: answered with the form as typed (see module doc)."""
+    """The background save posted after the login ended: answered with a status line."""
 
 
 def _ask(action: str, obj) -> None:
-    """policy.require, except that a post from someone no longer logged in keeps what they typed."""
+    """policy.require, except that the background save of someone no longer logged in gets a
+    status line saying so, not the login page inside the form's status."""
     try:
         policy.require(action, obj)
     except HTTPException:
-        if request.method == "POST" and not current_user.is_authenticated:
+        if request.endpoint == "checklists.autosave" and not current_user.is_authenticated:
             raise SessionEnded() from None
         raise
 
@@ -125,16 +128,14 @@ def _linked_items(inspection: SelfInspection | None) -> dict[int, LedgerItem]:
 
 
 def _render_fill(template: ChecklistTemplate, inspection: SelfInspection | None, values: dict, errors=None,
-                 message: str | None = None, status: int = 200, session_ended: bool = False,
-                 version: str | int | None = None):
-    """The 自查表 page; `version` is the one to post back when there is no 自查表 object at hand."""
+                 message: str | None = None, status: int = 200):
+    """The 自查表 page, with `values` as saved or as posted by the person (never after a failed CSRF check)."""
     linked = _linked_items(inspection)
     locked = {answer.item_id: linked.get(answer.ledger_item_id)
               for answer in (inspection.answers if inspection else []) if answer.locked}
     return render_template(
         "checklists/fill.html", template=template, inspection=inspection, values=values, errors=errors or {},
-        locked=locked, message=message, session_ended=session_ended,
-        version=inspection.version if inspection is not None else version,
+        locked=locked, message=message, version=inspection.version if inspection is not None else None,
         autosave_seconds=current_app.config["CHECKLIST_AUTOSAVE_SECONDS"],
     ), status
 
@@ -236,35 +237,23 @@ def _autosaved(message: str, status: int, version: int | None = None, session_en
     return response, status, headers
 
 
-def _kept_after_session_ended(status: int):
-    """The 自查表 post of someone whose login ended: the form as typed, or (autosave) a status line.
-
-    Logged in again meanwhile (in another window), the post still carried the old session's
-    token: it comes back the same way, but with the new token, and says to press once more.
-    """
-    again = current_user.is_authenticated
-    if request.endpoint == "checklists.autosave":
-        if again:
-            return _autosaved(AUTOSAVE_LOGGED_IN_AGAIN, status)
-        return _autosaved(SESSION_ENDED, status, session_ended=True)
-    template = _template(request.view_args["template_id"])
-    values, _answers, _errors = read_answers(request.form, services.template_items(template))
-    version = request.form.get("version", "")
-    return _render_fill(template, None, values, status=status, session_ended=not again,
-                        message=LOGGED_IN_AGAIN if again else None,
-                        version=int(version) if version.isdigit() else None)
-
-
 @bp.errorhandler(SessionEnded)
 def session_ended(_error):
-    return _kept_after_session_ended(401)
+    return _autosaved(SESSION_ENDED, 401, session_ended=True)
 
 
 @bp.errorhandler(CSRFError)
 def csrf_refused(_error):
-    """The token is checked before any view: on the 自查表, keep what was typed."""
-    if request.endpoint in ("checklists.fill", "checklists.autosave") and request.method == "POST":
-        return _kept_after_session_ended(400)
+    """The token is checked before any view. The 自查表's answer never shows what was posted: it
+    may be a forged post, which a page with the answers and a fresh token would turn into a
+    one-click submission under the person's name."""
+    if request.method == "POST" and request.endpoint == "checklists.autosave":
+        if current_user.is_authenticated:  # logged in again in another window: the next save works
+            return _autosaved(AUTOSAVE_LOGGED_IN_AGAIN, 400)
+        return _autosaved(SESSION_ENDED, 400, session_ended=True)
+    if request.method == "POST" and request.endpoint == "checklists.fill":
+        fresh = url_for("checklists.fill", template_id=request.view_args["template_id"])
+        return render_error(400, FORM_EXPIRED, again=(fresh, "重新打开自查表"))
     return render_error(400, CSRF_MESSAGE)
 
 

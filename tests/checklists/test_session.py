@@ -1,10 +1,11 @@
-"""A long 自查表 against the clock, with CSRF on as in production.
+"""A long 自查表 against the clock, and against forged posts, with CSRF on as in production.
 
 An hour spent on the page still submits (the CSRF token lives as long as the session, and the
-session ends only after SESSION_IDLE_MINUTES without a request). When the login has ended, the post
-comes back as the page with every character typed and a link to log in in another window. Login
-gives the session a new CSRF token, so after logging in there the page's next post comes back once
-more, everything still typed, with the new token; the press after that submits.
+session ends only after SESSION_IDLE_MINUTES without a request). A post that fails the CSRF check
+(the login ended, or a forged cross-site post) is never shown back as the person's form: 400, the
+form has expired, with a link to open it afresh, where the draft as last saved (by hand or in the
+background) is waiting. The background save says the login ended in its status line, and brings
+the new session's token once the person has logged in again elsewhere.
 """
 import re
 import time
@@ -71,40 +72,41 @@ def test_an_hour_on_the_page_still_submits(world, client, csrf, clock):
     assert state_of(world["staff"].id) == InspectionState.SUBMITTED
 
 
-def test_after_the_login_ended_nothing_typed_is_lost_and_the_page_submits_after_logging_in(
-        app, world, client, csrf, clock):
+def test_after_the_login_ended_the_post_has_expired_and_the_saved_draft_waits(app, world, client, csrf, clock):
     template = world["template"]
     url = f"/checklists/fill/{template.id}"
     log_in(client)
-    page = client.get(url).text
-    answers = with_problems(template, {0: ("一个小时里写下的具体表现 <原样>", "逐条写好的整改措施", None)})
-    typed = {**form_data(template, answers, "submit"), "csrf_token": token_in(page)}
+    token = token_in(client.get(url).text)
+    saved = with_problems(template, {0: ("自动保存下来的具体表现", "自动保存下来的整改措施", None)})
+    assert client.post(f"{url}/autosave", data=form_data(template, saved), headers={"X-CSRFToken": token}).status_code == 200
+    typed = with_problems(template, {0: ("超时以后才写的具体表现 <原样>", "逐条写好的整改措施", None)})
 
     clock.advance(app.config["PERMANENT_SESSION_LIFETIME"].total_seconds() // 60 + 1)  # the session ends
-    refused = client.post(url, data=typed)
+    refused = client.post(url, data={**form_data(template, typed, "submit"), "csrf_token": token})
+
     assert refused.status_code == 400
-    kept = refused.text
-    assert "登录已超时" in kept and "您填写的内容都还在本页" in kept
-    assert "一个小时里写下的具体表现 &lt;原样&gt;" in kept and "逐条写好的整改措施" in kept
-    assert re.search(r'<a href="/auth/login" target="_blank" rel="noopener">在新窗口中重新登录</a>', kept)
-    assert state_of(world["staff"].id) is None
+    assert "表单已过期" in refused.text and "草稿仍在" in refused.text
+    assert f'<a href="{url}" class="btn btn-primary">重新打开自查表</a>' in refused.text
+    assert "超时以后才写的具体表现" not in refused.text and 'name="csrf_token"' not in refused.text
+    assert state_of(world["staff"].id) == InspectionState.DRAFT
+    log_in(client)
+    fresh = client.get(url).text
+    assert "自动保存下来的具体表现" in fresh and "超时以后才写的具体表现" not in fresh
 
-    # Another window of the same browser: the same cookies; log in there.
-    other_window = app.test_client()
-    other_window._cookies = client._cookies
-    log_in(other_window)
 
-    # Back on the kept page: its token was the ended session's, so it comes back once more, with
-    # everything typed and the logged-in session's token; pressed again, it submits.
-    once_more = client.post(url, data={**typed, "csrf_token": token_in(kept)})
-    assert once_more.status_code == 400
-    assert "您已重新登录" in once_more.text and "一个小时里写下的具体表现 &lt;原样&gt;" in once_more.text
-    assert state_of(world["staff"].id) is None
-    again = client.post(url, data={**typed, "csrf_token": token_in(once_more.text)})
-    assert again.status_code == 302, again.text
-    assert state_of(world["staff"].id) == InspectionState.SUBMITTED
-    inspection = db.session.scalar(select(SelfInspection).where(SelfInspection.user_id == world["staff"].id))
-    assert any(a.manifestation == "一个小时里写下的具体表现 <原样>" for a in inspection.answers)
+def test_a_forged_post_never_comes_back_as_the_persons_form(world, client, csrf):
+    """A cross-site form (IE11 ignores SameSite) posts the attacker's answers with the person's
+    cookie but no valid token: nothing of it is shown, and no form with a fresh token either."""
+    template = world["template"]
+    url = f"/checklists/fill/{template.id}"
+    log_in(client)
+    client.get(url)
+    forged = with_problems(template, {0: ("伪造的具体表现", "伪造的整改措施", None)})
+    for token in ({}, {"csrf_token": "forged"}):
+        response = client.post(url, data={**form_data(template, forged, "submit"), **token})
+        assert response.status_code == 400 and "表单已过期" in response.text
+        assert "伪造的具体表现" not in response.text and "checklist-form" not in response.text
+        assert state_of(world["staff"].id) is None
 
 
 def test_autosave_after_the_login_ended_says_so_and_brings_a_fresh_token(app, world, client, csrf, clock):
@@ -125,8 +127,9 @@ def test_autosave_after_the_login_ended_says_so_and_brings_a_fresh_token(app, wo
     assert saved.status_code == 200 and "已自动保存草稿" in saved.text
 
 
-def test_logged_out_elsewhere_the_post_keeps_the_text_too(world, client, csrf):
-    """The session lives on but its login does not (logged out on another computer): 401, text kept."""
+def test_logged_out_elsewhere_the_post_gets_the_login_page(world, client, csrf):
+    """The session lives on but its login does not (logged out on another computer): the token is
+    still good, and the post goes to the login like any other; nothing posted comes back."""
     template = world["template"]
     log_in(client)
     page = client.get(f"/checklists/fill/{template.id}").text
@@ -135,8 +138,8 @@ def test_logged_out_elsewhere_the_post_keeps_the_text_too(world, client, csrf):
     db.session.commit()
     data = form_data(template, with_problems(template, {0: ("写到一半", "", None)}), "draft")
     response = client.post(f"/checklists/fill/{template.id}", data={**data, "csrf_token": token_in(page)})
-    assert response.status_code == 401
-    assert "登录已超时" in response.text and "写到一半" in response.text
+    assert response.status_code == 302 and response.headers["Location"].startswith("/auth/login")
+    assert "写到一半" not in response.text
 
 
 def test_other_pages_still_get_the_plain_csrf_error(world, client, csrf):

@@ -14,7 +14,7 @@ One line per route (or per variant of it), one column per requester (see tests/s
              404        hidden: another unit's record, its existence not confirmed
              login      anonymous: a redirect to the login page; for htmx 401 with HX-Redirect
              out        logged out (auth.logout): a redirect to the login page
-             401        that status (the 自查表 keeps what was typed when the login has ended)
+             401        that status (the 自查表's background save when the login has ended: a status line)
 
 Refusals (login, 401, 403, 404) must leave the database as it was: test_matrix.py compares every
 table's rows before and after each POST.
@@ -87,7 +87,7 @@ checklists.autosave                            post  401   401   ok    ok    ok 
 checklists.detail                              get   login login 200   404   404   200   404   200   404   200   200
 checklists.detail@inspection_b                 get   login login 404   404   200   404   200   404   200   200   200
 checklists.fill                                get   login login 302   200   302   200   200   200   200   200   200
-checklists.fill                                post  401   401   ok    ok    ok    ok    ok    ok    ok    ok    ok
+checklists.fill                                post  login login ok    ok    ok    ok    ok    ok    ok    ok    ok
 checklists.index                               get   login login 200   200   200   200   200   200   200   200   200
 checklists.pass_                               post  login login 403   404   404   ok    404   403   404   403   ok
 checklists.progress                            get   login login 403   403   403   200   200   200   200   200   200

@@ -1,5 +1,5 @@
 """CSRF enforced as in production (TestConfig switches it off elsewhere): every POST route refuses
-a request without its session's token (400: the error page, or on the 自查表 the form as typed)
+a request without its session's token (400: the error page; on the 自查表 it says the form expired)
 and changes nothing; with the token, as a form field or as the X-CSRFToken header htmx sends, the
 same request gets through to the view.
 
