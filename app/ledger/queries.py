@@ -19,6 +19,11 @@ from app.ledger.models import (
 )
 from app.org.models import Unit
 
+# The state filter "items still to be rectified" (待整改 and 整改中): what the responsible person
+# has to act on; items waiting for 初审 or 销号 are the reviewers' to act on.
+RECTIFYING = "rectifying"
+RECTIFYING_STATES = (State.PENDING, State.IN_PROGRESS)
+
 SORTS = {
     # Unit.id, not LedgerItem.unit_id: then units walked in order (ix_unit_sort_order_id) and each
     # unit's items by 序号 (the unique index) are already in this order, and nothing is sorted.
@@ -51,7 +56,7 @@ class LedgerFilters:
         return cls(
             campaign=args.get("campaign", type=int) or campaign_id,
             unit=unit,
-            state=_one_of(args.get("state", ""), [s.value for s in State] + ["open"]),
+            state=_one_of(args.get("state", ""), [s.value for s in State] + ["open", RECTIFYING]),
             source=_one_of(args.get("source", ""), [s.value for s in Source]),
             category=_one_of(args.get("category", ""), CATEGORIES),
             rectify_type=_one_of(args.get("rectify_type", ""), [t.value for t in RectifyType]),
@@ -96,39 +101,53 @@ def ledger_query(user, filters: LedgerFilters, today: date, columns=None):
     else:
         query = select(*columns).select_from(LedgerItem)
     query = query.join(Unit, Unit.id == LedgerItem.unit_id).where(
-        policy.ledger_scope(user), policy.ledger_unit_scope(user))
+        *visible_conditions(user), *filter_conditions(user, filters, today))
+    return query.order_by(*SORTS[filters.sort][1]())
+
+
+def visible_conditions(user) -> list:
+    """The items `user` may see at all: what every list, and every count of a list, starts from."""
+    return [policy.ledger_scope(user), policy.ledger_unit_scope(user)]
+
+
+def filter_conditions(user, filters: LedgerFilters, today: date) -> list:
+    """The list's filters as SQL conditions; the home page's to-dos count with the same ones, so a
+    to-do's figure is the number of rows its link shows."""
+    conditions = []
     if filters.campaign:
-        query = query.where(LedgerItem.campaign_id == filters.campaign)
+        conditions.append(LedgerItem.campaign_id == filters.campaign)
     if filters.unit:
-        query = query.where(LedgerItem.unit_id == filters.unit)
+        conditions.append(LedgerItem.unit_id == filters.unit)
     if filters.state == "open":
-        query = query.where(LedgerItem.state.in_(OPEN_STATES))
+        conditions.append(LedgerItem.state.in_(OPEN_STATES))
+    elif filters.state == RECTIFYING:
+        conditions.append(LedgerItem.state.in_(RECTIFYING_STATES))
     elif filters.state:
-        query = query.where(LedgerItem.state == filters.state)
+        conditions.append(LedgerItem.state == filters.state)
     for name in ("source", "category", "rectify_type"):
         if getattr(filters, name):
-            query = query.where(getattr(LedgerItem, name) == getattr(filters, name))
+            conditions.append(getattr(LedgerItem, name) == getattr(filters, name))
     if filters.overdue:
-        query = query.where(LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on < today)
+        conditions += [LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on < today]
     if filters.due_soon:
-        query = query.where(
+        conditions += [
             LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on >= today,
             LedgerItem.due_on <= today + timedelta(days=DUE_SOON_DAYS),
-        )
+        ]
     if filters.supervised:
-        query = query.where(LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES))
+        conditions += [LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES)]
     if filters.extension:
         pending = select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
-        query = query.where(LedgerItem.id.in_(pending))
+        conditions.append(LedgerItem.id.in_(pending))
     if filters.mine:
-        query = query.where(LedgerItem.owner_id == user.id)
+        conditions.append(LedgerItem.owner_id == user.id)
     if filters.q:
         pattern = f"%{filters.q}%"
-        query = query.where(or_(
+        conditions.append(or_(
             LedgerItem.description.like(pattern), LedgerItem.measures.like(pattern),
             LedgerItem.progress.like(pattern), LedgerItem.remarks.like(pattern),
         ))
-    return query.order_by(*SORTS[filters.sort][1]())
+    return conditions
 
 
 @dataclass
