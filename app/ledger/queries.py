@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import policy
+from app.ledger import figures
 from app.ledger.models import (
     CATEGORIES,
     DUE_SOON_DAYS,
@@ -152,47 +153,36 @@ def filter_conditions(user, filters: LedgerFilters, today: date) -> list:
 
 @dataclass
 class UnitCounts:
-    """A unit's ledger in figures, as the 对账单 states them."""
+    """A unit's ledger in figures, as app.ledger.figures defines them (the 对账 view and 对账单)."""
 
     total: int = 0
-    new: int = 0
+    pending: int = 0
     in_progress: int = 0
+    first_review: int = 0
+    sign_off: int = 0
     closed: int = 0
     overdue: int = 0
     supervised: int = 0
 
     @property
     def closed_rate(self) -> int:
-        return self.closed * 100 // self.total if self.total else 0  # rounded down, as every rate
+        return figures.closed_rate(self.closed, self.total) or 0
 
 
-def unit_counts(unit_ids, campaign_id: int | None, today: date) -> dict[int, UnitCounts]:
-    """Counts per unit in one grouped query (never one query per unit)."""
-    from sqlalchemy import case, func
+def unit_counts(user, unit_ids, campaign_id: int | None, today: date) -> dict[int, UnitCounts]:
+    """Counts per unit of the items `user` may see (those the 对账 view lists), in one grouped query
+    (never one query per unit)."""
+    from app.extensions import db
 
-    open_ = LedgerItem.state.in_(OPEN_STATES)
-
-    def count_if(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    keys = [f.name for f in fields(UnitCounts)]
     query = (
-        select(
-            LedgerItem.unit_id,
-            func.count(LedgerItem.id),
-            count_if(LedgerItem.state == State.PENDING),
-            count_if(LedgerItem.state.in_((State.IN_PROGRESS, State.FIRST_REVIEW, State.SIGN_OFF))),
-            count_if(LedgerItem.state == State.CLOSED),
-            count_if(open_ & (LedgerItem.due_on < today)),
-            count_if(open_ & LedgerItem.supervised.is_(True)),
-        )
-        .where(LedgerItem.unit_id.in_(list(unit_ids)), LedgerItem.is_discipline.is_(False))
+        select(LedgerItem.unit_id, *(figures.count(key, today) for key in keys))
+        .where(LedgerItem.unit_id.in_(list(unit_ids)), policy.ledger_scope(user))
         .group_by(LedgerItem.unit_id)
     )
     if campaign_id:
         query = query.where(LedgerItem.campaign_id == campaign_id)
-    from app.extensions import db
-
     counts = {unit_id: UnitCounts() for unit_id in unit_ids}
-    for unit_id, *figures in db.session.execute(query):
-        counts[unit_id] = UnitCounts(*figures)
+    for unit_id, *numbers in db.session.execute(query):
+        counts[unit_id] = UnitCounts(*numbers)
     return counts
