@@ -133,6 +133,7 @@ class VerifyResult:
     checked: int
     bad_seq: int | None = None
     reason: str = ""
+    last_hash: str = ""  # the chain's tip (an HMAC-SHA256, 64 hex digits), to note down and compare later
 
 
 def verify(batch_size: int = 2000) -> VerifyResult:
@@ -180,4 +181,55 @@ def verify(batch_size: int = 2000) -> VerifyResult:
         return VerifyResult(False, checked, checked + 1, f"链尾缺少记录：应有 {head_seq} 条，实有 {checked} 条")
     if head is not None and head.last_hash != expected_prev:
         return VerifyResult(False, checked, checked, "链尾哈希与记录不符")
-    return VerifyResult(True, checked)
+    return VerifyResult(True, checked, last_hash=expected_prev)
+
+
+# -- What the log page shows ----------------------------------------------------------------------
+# The Chinese name of every action the app records (tests/admin/test_audit_log.py finds each
+# audit.record call of app/ and fails on a code missing here).
+ACTION_LABELS = {
+    "auth.login": "登录", "auth.logout": "退出登录", "auth.password_changed": "修改密码",
+    "unit.created": "新建单位", "unit.updated": "修改单位", "unit.deactivated": "停用单位",
+    "user.created": "新建用户", "user.updated": "修改用户", "user.deactivated": "停用用户",
+    "org.imported": "批量导入单位和人员",
+    "campaign.created": "新建专项行动", "campaign.updated": "修改专项行动", "campaign.made_current": "设为当前专项行动",
+    "checklist.template_created": "新建自查清单", "checklist.template_edited": "修改自查清单",
+    "checklist.template_published": "发布自查清单", "checklist.template_revised": "修订自查清单",
+    "checklist.template_deleted": "删除自查清单", "checklist.submitted": "提交自查表",
+    "checklist.passed": "自查表审核通过", "checklist.returned": "退回自查表", "checklist.moved": "自查表转入新单位",
+    "letter.template_created": "新建承诺书", "letter.template_edited": "修改承诺书", "letter.published": "发布承诺书",
+    "letter.revised": "修订承诺书", "letter.draft_discarded": "删除承诺书草稿", "letter.signed": "签署承诺书",
+    "ledger.created": "登记问题", "ledger.edited": "修改问题", "ledger.progress": "情况反馈",
+    "ledger.submitted": "提交整改完成", "ledger.first_review_passed": "初审通过", "ledger.returned": "退回问题",
+    "ledger.signed_off": "销号", "ledger.closed_immediately": "立行立改销号", "ledger.reopened": "重新打开问题",
+    "ledger.extension_requested": "申请延期", "ledger.extension_approved": "同意延期",
+    "ledger.extension_refused": "不同意延期", "ledger.supervised": "督办批示",
+    "ledger.handling_recorded": "记录查处情况", "ledger.evidence_uploaded": "上传佐证材料",
+    "ledger.imported": "导入问题台账",
+    "dispatch.created": "下发上级通报", "dispatch.answered": "答复上级通报", "dispatch.zero_report": "上级通报零报告",
+    "study.session_scheduled": "安排学习活动", "study.session_edited": "修改学习活动", "study.signed_in": "学习签到",
+    "study.attendance_recorded": "登记出勤", "study.speaker_added": "添加交流发言人",
+    "study.speaker_removed": "移除交流发言人", "study.file_attached": "上传学习材料", "study.file_removed": "删除学习材料",
+    "study.reading_created": "新增书录或资料", "study.reading_edited": "修改书录或资料", "study.reading_read": "阅读书录或资料",
+    "study.reflection_drafted": "保存学习心得草稿", "study.reflection_saved": "保存学习心得",
+    "study.reflection_submitted": "提交学习心得", "study.reflection_resubmitted": "重新提交学习心得",
+    "study.reflection_passed": "学习心得合格", "study.reflection_returned": "退回学习心得",
+    "regulation.created": "新建制度", "regulation.edited": "修改制度", "regulation.issued": "印发制度",
+    "regulation.reviewed": "复审制度", "regulation.abolished": "废止制度", "regulation.linked": "关联问题",
+    "regulation.unlinked": "取消关联问题", "regulation.document_uploaded": "上传制度文件",
+    "commendation.created": "新增表彰", "commendation.edited": "修改表彰", "commendation.deleted": "删除表彰",
+    "demo.seeded": "生成演示数据", "demo.ledger_seeded": "生成演示问题台账", "demo.checklists_seeded": "生成演示自查表",
+    "demo.letters_seeded": "生成演示承诺书", "demo.regulations_seeded": "生成演示制度",
+    "demo.commendations_seeded": "生成演示表彰", "demo.study_seeded": "生成演示学习教育",
+}
+# The areas of the app, for grouping the action list of the filter (the code's prefix).
+ACTION_GROUPS = {
+    "auth": "登录与密码", "unit": "单位", "user": "人员", "org": "单位", "campaign": "专项行动", "checklist": "自查表",
+    "letter": "承诺书", "ledger": "问题台账", "dispatch": "上级通报", "study": "学习教育", "regulation": "制度建设",
+    "commendation": "表彰", "demo": "演示数据",
+}
+
+
+def action_label(action: str) -> str:
+    """The Chinese name of an action; a code recorded by an older release reads 其他操作."""
+    return ACTION_LABELS.get(action, "其他操作")

@@ -6,6 +6,7 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from app import policy
+from app.ledger import figures
 from app.ledger.models import (
     CATEGORIES,
     DUE_SOON_DAYS,
@@ -18,6 +19,11 @@ from app.ledger.models import (
     State,
 )
 from app.org.models import Unit
+
+# The state filter "items still to be rectified" (待整改 and 整改中): what the responsible person
+# has to act on; items waiting for 初审 or 销号 are the reviewers' to act on.
+RECTIFYING = "rectifying"
+RECTIFYING_STATES = (State.PENDING, State.IN_PROGRESS)
 
 SORTS = {
     # Unit.id, not LedgerItem.unit_id: then units walked in order (ix_unit_sort_order_id) and each
@@ -51,7 +57,7 @@ class LedgerFilters:
         return cls(
             campaign=args.get("campaign", type=int) or campaign_id,
             unit=unit,
-            state=_one_of(args.get("state", ""), [s.value for s in State] + ["open"]),
+            state=_one_of(args.get("state", ""), [s.value for s in State] + ["open", RECTIFYING]),
             source=_one_of(args.get("source", ""), [s.value for s in Source]),
             category=_one_of(args.get("category", ""), CATEGORIES),
             rectify_type=_one_of(args.get("rectify_type", ""), [t.value for t in RectifyType]),
@@ -96,84 +102,87 @@ def ledger_query(user, filters: LedgerFilters, today: date, columns=None):
     else:
         query = select(*columns).select_from(LedgerItem)
     query = query.join(Unit, Unit.id == LedgerItem.unit_id).where(
-        policy.ledger_scope(user), policy.ledger_unit_scope(user))
+        *visible_conditions(user), *filter_conditions(user, filters, today))
+    return query.order_by(*SORTS[filters.sort][1]())
+
+
+def visible_conditions(user) -> list:
+    """The items `user` may see at all: what every list, and every count of a list, starts from."""
+    return [policy.ledger_scope(user), policy.ledger_unit_scope(user)]
+
+
+def filter_conditions(user, filters: LedgerFilters, today: date) -> list:
+    """The list's filters as SQL conditions; the home page's to-dos count with the same ones, so a
+    to-do's figure is the number of rows its link shows."""
+    conditions = []
     if filters.campaign:
-        query = query.where(LedgerItem.campaign_id == filters.campaign)
+        conditions.append(LedgerItem.campaign_id == filters.campaign)
     if filters.unit:
-        query = query.where(LedgerItem.unit_id == filters.unit)
+        conditions.append(LedgerItem.unit_id == filters.unit)
     if filters.state == "open":
-        query = query.where(LedgerItem.state.in_(OPEN_STATES))
+        conditions.append(LedgerItem.state.in_(OPEN_STATES))
+    elif filters.state == RECTIFYING:
+        conditions.append(LedgerItem.state.in_(RECTIFYING_STATES))
     elif filters.state:
-        query = query.where(LedgerItem.state == filters.state)
+        conditions.append(LedgerItem.state == filters.state)
     for name in ("source", "category", "rectify_type"):
         if getattr(filters, name):
-            query = query.where(getattr(LedgerItem, name) == getattr(filters, name))
+            conditions.append(getattr(LedgerItem, name) == getattr(filters, name))
     if filters.overdue:
-        query = query.where(LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on < today)
+        conditions += [LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on < today]
     if filters.due_soon:
-        query = query.where(
+        conditions += [
             LedgerItem.state.in_(OPEN_STATES), LedgerItem.due_on >= today,
             LedgerItem.due_on <= today + timedelta(days=DUE_SOON_DAYS),
-        )
+        ]
     if filters.supervised:
-        query = query.where(LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES))
+        conditions += [LedgerItem.supervised.is_(True), LedgerItem.state.in_(OPEN_STATES)]
     if filters.extension:
         pending = select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING)
-        query = query.where(LedgerItem.id.in_(pending))
+        conditions.append(LedgerItem.id.in_(pending))
     if filters.mine:
-        query = query.where(LedgerItem.owner_id == user.id)
+        conditions.append(LedgerItem.owner_id == user.id)
     if filters.q:
         pattern = f"%{filters.q}%"
-        query = query.where(or_(
+        conditions.append(or_(
             LedgerItem.description.like(pattern), LedgerItem.measures.like(pattern),
             LedgerItem.progress.like(pattern), LedgerItem.remarks.like(pattern),
         ))
-    return query.order_by(*SORTS[filters.sort][1]())
+    return conditions
 
 
 @dataclass
 class UnitCounts:
-    """A unit's ledger in figures, as the 对账单 states them."""
+    """A unit's ledger in figures, as app.ledger.figures defines them (the 对账 view and 对账单)."""
 
     total: int = 0
-    new: int = 0
+    pending: int = 0
     in_progress: int = 0
+    first_review: int = 0
+    sign_off: int = 0
     closed: int = 0
     overdue: int = 0
     supervised: int = 0
 
     @property
     def closed_rate(self) -> int:
-        return self.closed * 100 // self.total if self.total else 0  # rounded down, as every rate
+        return figures.closed_rate(self.closed, self.total) or 0
 
 
-def unit_counts(unit_ids, campaign_id: int | None, today: date) -> dict[int, UnitCounts]:
-    """Counts per unit in one grouped query (never one query per unit)."""
-    from sqlalchemy import case, func
+def unit_counts(user, unit_ids, campaign_id: int | None, today: date) -> dict[int, UnitCounts]:
+    """Counts per unit of the items `user` may see (those the 对账 view lists), in one grouped query
+    (never one query per unit)."""
+    from app.extensions import db
 
-    open_ = LedgerItem.state.in_(OPEN_STATES)
-
-    def count_if(condition):
-        return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
-
+    keys = [f.name for f in fields(UnitCounts)]
     query = (
-        select(
-            LedgerItem.unit_id,
-            func.count(LedgerItem.id),
-            count_if(LedgerItem.state == State.PENDING),
-            count_if(LedgerItem.state.in_((State.IN_PROGRESS, State.FIRST_REVIEW, State.SIGN_OFF))),
-            count_if(LedgerItem.state == State.CLOSED),
-            count_if(open_ & (LedgerItem.due_on < today)),
-            count_if(open_ & LedgerItem.supervised.is_(True)),
-        )
-        .where(LedgerItem.unit_id.in_(list(unit_ids)), LedgerItem.is_discipline.is_(False))
+        select(LedgerItem.unit_id, *(figures.count(key, today) for key in keys))
+        .where(LedgerItem.unit_id.in_(list(unit_ids)), policy.ledger_scope(user))
         .group_by(LedgerItem.unit_id)
     )
     if campaign_id:
         query = query.where(LedgerItem.campaign_id == campaign_id)
-    from app.extensions import db
-
     counts = {unit_id: UnitCounts() for unit_id in unit_ids}
-    for unit_id, *figures in db.session.execute(query):
-        counts[unit_id] = UnitCounts(*figures)
+    for unit_id, *numbers in db.session.execute(query):
+        counts[unit_id] = UnitCounts(*numbers)
     return counts

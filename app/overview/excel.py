@@ -2,6 +2,7 @@
 from datetime import date
 
 from app import xlsx
+from app.ledger import figures as ledger_figures
 from app.ledger.excel import UNSAFE_IN_FILENAME
 from app.org.models import RANK_LABELS, UNIT_KIND_LABELS
 from app.overview.figures import KINDS, METRICS, RANKS, Dashboard, Row
@@ -13,6 +14,8 @@ KIND_SHEET = "按单位类型"
 UNIT_RANK_SHEET = "各单位分职级"
 OVERDUE_SHEET = "逾期排名"
 CLOSURE_SHEET = "销号率排名"
+DEFINITIONS_SHEET = "口径说明"
+DEFINITION_COLUMNS = (export_column("figure", "项目", 12), export_column("definition", "口径", 60))
 
 FIGURE_COLUMNS = (
     export_column("letters", "承诺书签署率（%）", 12),
@@ -88,6 +91,7 @@ def export_progress(file, figures: Dashboard, by_overdue, by_closure, show_kinds
          _unit_rank_rows(figures)),
         (OVERDUE_SHEET, RANKING_COLUMNS, _ranking_rows(by_overdue)),
         (CLOSURE_SHEET, RANKING_COLUMNS, _ranking_rows(by_closure)),
+        (DEFINITIONS_SHEET, DEFINITION_COLUMNS, ledger_figures.definitions()),
     ]
     xlsx.write_sheets(file, sheets)
 

@@ -7,9 +7,9 @@ unit and rank level (班子成员 / 中层干部 / 一般干部):
   asked to sign two letters counts twice; a new version must be signed again, as on the letters page);
 - 自查表提交率 / 通过率: people who handed in (待审核, 已退回 or 通过) / whose 自查表 passed ÷ people who
   must fill, over the published checklists (a 自查表 on an older version of a checklist counts);
-- 问题台账: items, closed (已销号), overdue (open past 整改时限), 督办 — by the responsible unit and the
-  rank level of the responsible person; discipline cases are left out (they are not the units' own
-  figures, and most people may not see them); 销号率 = closed ÷ items;
+- 问题台账: items, closed (已销号), overdue (open past 整改时限), 督办, as app.ledger.figures defines
+  them (discipline cases included: their problem is the unit's to rectify) — by the responsible unit
+  and the rank level of the responsible person; 销号率 = closed ÷ items;
 - 学习出勤率 and 阅读率: as app.study.queries defines them (sessions whose sign-in has closed);
 - 心得合格率: people with at least one 合格 学习心得 in the campaign ÷ everyone asked to study (every
   active person).
@@ -34,11 +34,15 @@ from app.checklists.models import (
 )
 from app.commitments.models import LetterTemplate, Signature
 from app.extensions import db
-from app.ledger.models import OPEN_STATES, LedgerItem, State
+from app.ledger import figures as ledger_figures
+from app.ledger.models import LedgerItem
 from app.org.models import Rank, Unit, UnitKind, User
 from app.study.models import Reflection, ReflectionState
 from app.study.queries import attendance_rows, rank_matches, reading_rows
 
+# The ledger figures every 工作概况 table shows, and the line that defines them beside the table.
+LEDGER_KEYS = ("total", "closed", "overdue", "supervised")
+LEDGER_NOTE = ledger_figures.note(*LEDGER_KEYS, rate=True)
 RANKS = list(Rank)  # from the top level down: the order of the 上热中温下冷 view
 KINDS = [UnitKind.OFFICE, UnitKind.SERVICE_CENTER, UnitKind.SUBORDINATE]  # 机关股室 → 政务服务中心 → 二级单位
 
@@ -68,7 +72,7 @@ class LedgerTally:
 
     @property
     def closed_rate(self) -> int | None:
-        return self.closed * 100 // self.total if self.total else None
+        return ledger_figures.closed_rate(self.closed, self.total)
 
     @property
     def closure(self) -> Rate:
@@ -228,13 +232,13 @@ def _checklist_rows(campaign_id: int, unit_ids):
 
 
 def _ledger_rows(campaign_id: int, unit_ids, today: date):
-    """(unit, rank of the responsible person, items, closed, overdue, 督办 open) — no discipline cases."""
-    open_ = LedgerItem.state.in_(OPEN_STATES)
+    """(unit, rank of the responsible person, items, closed, overdue, 督办) as app.ledger.figures
+    counts them."""
     query = (
-        select(LedgerItem.unit_id, User.rank, func.count(LedgerItem.id), _count_if(LedgerItem.state == State.CLOSED),
-               _count_if(open_ & (LedgerItem.due_on < today)), _count_if(open_ & LedgerItem.supervised.is_(True)))
+        select(LedgerItem.unit_id, User.rank,
+               *(ledger_figures.count(key, today) for key in ("total", "closed", "overdue", "supervised")))
         .join(User, User.id == LedgerItem.owner_id)
-        .where(LedgerItem.campaign_id == campaign_id, LedgerItem.is_discipline.is_(False))
+        .where(LedgerItem.campaign_id == campaign_id)
         .group_by(LedgerItem.unit_id, User.rank)
     )
     if unit_ids is not None:
@@ -300,14 +304,12 @@ class OverduePerson:
 
 
 def people_with_overdue(campaign_id: int, scope, today: date, limit: int = 100) -> list[OverduePerson]:
-    """Responsible people with overdue items among the items `scope` (an SQL condition on LedgerItem)
-    lets one see, most overdue first, discipline cases left out as in every figure: two queries."""
-    open_ = LedgerItem.state.in_(OPEN_STATES)
+    """Responsible people with overdue items (逾期 as app.ledger.figures defines it) among the items
+    `scope` (an SQL condition on LedgerItem) lets one see, most overdue first: two queries."""
     rows = db.session.execute(
         select(User, func.count(LedgerItem.id), func.min(LedgerItem.due_on))
         .join(LedgerItem, LedgerItem.owner_id == User.id)
-        .where(LedgerItem.campaign_id == campaign_id, open_, LedgerItem.due_on < today,
-               LedgerItem.is_discipline.is_(False), scope)
+        .where(LedgerItem.campaign_id == campaign_id, ledger_figures.FIGURES["overdue"].condition(today), scope)
         .group_by(User.id)
         .options(selectinload(User.unit))
         .order_by(func.count(LedgerItem.id).desc(), func.min(LedgerItem.due_on), User.id)

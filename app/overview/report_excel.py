@@ -9,6 +9,7 @@ def _column(header: str, width: int, wrap: bool = False) -> Column:
     return Column(header, header, False, width, "", wrap=wrap)
 
 
+DEFINITION_COLUMNS = (_column("项目", 14), _column("口径", 70, wrap=True))
 SUMMARY_COLUMNS = (_column("项目", 30), _column("数值", 30))
 PROGRESS_COLUMNS = (_column("项目", 16), _column("已完成", 10), _column("应完成", 10), _column("完成率（%）", 12))
 COUNT_COLUMNS = (_column("分类", 10), _column("项目", 12), _column("新增问题", 10), _column("推进落实", 10),
@@ -30,6 +31,7 @@ def export(file, report: Report) -> None:
             tuple(_column(c.header, c.width, wrap=c.kind == "long") for c in columns),
             _list_rows(columns, report_list.entries),
         ))
+    sheets.append(("口径说明", DEFINITION_COLUMNS, report.definitions()))
     xlsx.write_sheets(file, sheets)
 
 

@@ -23,7 +23,7 @@ NO_CAMPAIGN = "尚未设置当前专项行动，无法生成情况报告。请�
 DATE_TEXT = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
 
 
-def _parse_date(text: str) -> date:
+def parse_date(text: str) -> date:
     match = DATE_TEXT.match(text.strip())
     try:
         return date(*(int(part) for part in match.groups()))
@@ -57,12 +57,12 @@ class ReportForm(Form):
     def validate_start(self, field):
         if not (field.data or "").strip():
             raise ValidationError("请填写开始日期。")
-        self.start_on = _parse_date(field.data)
+        self.start_on = parse_date(field.data)
 
     def validate_end(self, field):
         if not (field.data or "").strip():
             raise ValidationError("请填写结束日期。")
-        self.end_on = _parse_date(field.data)
+        self.end_on = parse_date(field.data)
         day = today()
         if self.end_on > day:
             raise ValidationError(f"结束日期不能晚于今天（{day:%Y-%m-%d}）。")
@@ -123,7 +123,8 @@ def report():
     campaign = current_campaign()
     form, units = _form(campaign)
     context = {"form": form, "campaign": campaign, "presets": reports.PRESETS, "report": None,
-               "overdue_definition": reports.OVERDUE_DEFINITION, "show_units": len(units) > 1}
+               "overdue_definition": reports.OVERDUE_DEFINITION,
+               "totals_definition": reports.TOTALS_DEFINITION, "show_units": len(units) > 1}
     status = 200
     if campaign is not None:
         if form.validate():
@@ -142,7 +143,8 @@ def report():
 def report_print():
     """The one-page A4 summary of a report: its figures and the 分类统计 table, with signature lines."""
     return render_template("overview/report_print.html", report=_report_for_download(),
-                           overdue_definition=reports.OVERDUE_DEFINITION)
+                           overdue_definition=reports.OVERDUE_DEFINITION,
+                           totals_definition=reports.TOTALS_DEFINITION)
 
 
 @bp.route("/overview/report.xlsx")

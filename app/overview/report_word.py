@@ -26,8 +26,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.shared import Cm, Pt
 from lxml import etree
 
+from app.ledger.figures import DISCIPLINE
 from app.ledger.models import Source
-from app.overview.reports import CLOSED, NEW, ONGOING, OVERDUE_DEFINITION, Report, chinese_date
+from app.overview.reports import CLOSED, NEW, ONGOING, OVERDUE_DEFINITION, TOTALS_DEFINITION, Report, chinese_date
 from app.xlsx import ILLEGAL_XML
 
 TITLE_FONT, TITLE_FALLBACK = "方正小标宋简体", "宋体"
@@ -107,7 +108,8 @@ def build(report: Report, today) -> bytes:
             _list_table(document, report_list, LANDSCAPE_WIDTH_CM)
         else:
             _paragraph(document, f"本期无{report_list.title}。")
-        note = _paragraph(document, f"说明：{report_list.definition}{OVERDUE_DEFINITION}", size=TABLE_SIZE)
+        note = _paragraph(document, f"说明：{report_list.definition}{OVERDUE_DEFINITION}{TOTALS_DEFINITION}",
+                          size=TABLE_SIZE)
         note.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
     out = BytesIO()
     document.save(out)
@@ -135,7 +137,7 @@ def _figures_text(report: Report) -> str:
     text += f"，其中超过整改时限销号{closed.overdue}个" if closed.overdue else ""
     text += (f"。截至{end}，正在推进落实的问题{ongoing.total}个，其中逾期{ongoing.overdue}个，"
              f"本期有情况反馈的{report.with_feedback}个。")
-    text += f"专项行动开展以来累计发现问题{report.registered}个，已销号{report.closed}个"
+    text += f"专项行动开展以来累计发现问题{report.registered}个（{DISCIPLINE}），已销号{report.closed}个"
     text += f"，销号率{report.closed_rate}%。" if report.closed_rate is not None else "。"
     return text
 

@@ -33,6 +33,7 @@ from sqlalchemy.orm import joinedload
 from app import policy
 from app.database import utcnow
 from app.extensions import db
+from app.ledger import figures as ledger_figures
 from app.ledger.excel import UNSAFE_IN_FILENAME
 from app.ledger.models import CATEGORIES, EventKind, LedgerEvent, LedgerItem, Source, State
 from app.org.models import Unit, UnitKind
@@ -146,6 +147,9 @@ DEFINITIONS = {
     CLOSED: "统计期间内销号（含立行立改销号）且期末仍为已销号的问题。",
 }
 OVERDUE_DEFINITION = "逾期：超过整改时限——销号晚于整改时限，或截至期末未销号且整改时限早于期末。"
+# The report's totals, as app.ledger.figures defines 问题总数 and 销号率 (as at the end of the period).
+TOTALS_DEFINITION = (f"各项问题数均{ledger_figures.DISCIPLINE}。累计发现问题：截至期末登记的全部问题；"
+                     "累计销号率：累计已销号 ÷ 累计发现问题，整数百分比，向下取整。")
 
 
 @dataclass
@@ -213,7 +217,7 @@ class Report:
 
     @property
     def closed_rate(self) -> int | None:
-        return self.closed * 100 // self.registered if self.registered else None
+        return ledger_figures.closed_rate(self.closed, self.registered)
 
     def count_table(self) -> list[tuple[str, list[tuple]]]:
         """The 分类统计 table in groups — 合计, by 来源, by 类别, 逾期 — each row (label, 新增, 推进落实,
@@ -231,6 +235,15 @@ class Report:
         for group, rows in self.count_table():
             for row in rows:
                 yield (group, *row)
+
+    def definitions(self) -> list[tuple[str, str]]:
+        """(figure, what it counts) for the report's figures: the page's notes, the print view's
+        说明, the Excel 口径说明 sheet and the Word attachments' 说明 read them."""
+        return [
+            *((self.lists[key].title, DEFINITIONS[key]) for key in (NEW, ONGOING, CLOSED)),
+            ("逾期", OVERDUE_DEFINITION.removeprefix("逾期：")),
+            ("问题数", TOTALS_DEFINITION),
+        ]
 
     def summary_rows(self):
         """The 总体情况 figures: (label, value); 推进落实 and 累计 as at the end of the period."""

@@ -7,9 +7,10 @@ from flask_login import current_user
 from app import policy, xlsx
 from app.database import utcnow
 from app.htmx import document
+from app.ledger import figures as ledger_figures
 from app.org.models import RANK_LABELS, UNIT_KIND_LABELS
 from app.overview import bp, excel
-from app.overview.figures import KINDS, METRICS, RANKS, dashboard, lags, people_with_overdue
+from app.overview.figures import KINDS, LEDGER_NOTE, METRICS, RANKS, dashboard, lags, people_with_overdue
 from app.overview.todos import todos_for
 from app.templating import campaign_for_layout, today
 
@@ -68,6 +69,7 @@ def progress():
     return render_template(
         "overview/progress.html", campaign=campaign, figures=figures,
         units=sorted_units(figures, sort, descending), sort=sort if sort in SORTS else "", descending=descending,
+        ledger_note=LEDGER_NOTE, ledger_figures=ledger_figures.FIGURES,
     )
 
 
@@ -101,6 +103,7 @@ def overdue():
     return render_template(
         "overview/overdue.html", campaign=campaign, figures=figures,
         by_overdue=overdue_ranking(figures), by_closure=closure_ranking(figures), people=people,
+        ledger_note=LEDGER_NOTE,
     )
 
 

@@ -2,14 +2,13 @@
 from dataclasses import dataclass
 
 from flask import url_for
-from sqlalchemy import case, func, or_, select
-from sqlalchemy.sql.elements import False_
+from sqlalchemy import and_, case, func, or_, select
 
 from app import policy
 from app.campaigns.models import current_campaign
 from app.commitments.queries import letter_todos
 from app.extensions import db
-from app.ledger.models import Dispatch, DispatchTarget, ExtensionRequest, ExtensionState, LedgerItem, State
+from app.ledger.models import Dispatch, DispatchTarget, LedgerItem, State
 from app.org.models import Role, Unit, User
 from app.templating import today
 
@@ -73,56 +72,34 @@ def _unanswered_dispatches(unit_id: int) -> tuple[int, int]:
 
 
 def _ledger_todos(user) -> list[Todo]:
-    """My ledger work in one query: items to rectify (overdue first), to review, to sign off."""
+    """My ledger work in one query: items to rectify (overdue first), to review, to sign off.
+
+    Each figure counts with the conditions of the list its link opens (app/ledger/queries.py), so
+    the count and the list cannot drift apart."""
+    from app.ledger.queries import RECTIFYING, LedgerFilters, filter_conditions, visible_conditions
+
     campaign = current_campaign()
     if campaign is None:
         return []
-    # Counted as the list the to-do links to counts them: a discipline case is not the owner's to see.
-    mine_open = ((LedgerItem.owner_id == user.id) & LedgerItem.state.in_((State.PENDING, State.IN_PROGRESS))
-                 & policy.ledger_scope(user))
-
-    def count_if(condition):
-        return func.count(case((condition, 1)))
-
-    pending_extension = (
-        select(ExtensionRequest.item_id).where(ExtensionRequest.state == ExtensionState.PENDING).scalar_subquery()
-    )
-    review_scope, sign_scope = policy.first_review_scope(user), policy.sign_off_scope(user)
-    to_review = (LedgerItem.state == State.FIRST_REVIEW) & review_scope
-    to_sign = (LedgerItem.state == State.SIGN_OFF) & sign_scope
-    extension = LedgerItem.id.in_(pending_extension) & sign_scope
+    wanted = [
+        ("我负责的问题已逾期，请尽快整改反馈", LedgerFilters(mine=True, state=RECTIFYING, overdue=True), True),
+        ("我负责整改的问题：反馈进展、整改完成后提交", LedgerFilters(mine=True, state=RECTIFYING), False),
+    ]
+    if user.role == Role.UNIT_HEAD:  # 初审 falls to the unit's head
+        wanted.append(("待我初审的问题", LedgerFilters(state=State.FIRST_REVIEW), False))
+    if user.role == Role.LEADER:  # 销号 and 延期 fall to the leaders
+        wanted += [("待我销号的问题", LedgerFilters(state=State.SIGN_OFF), False),
+                   ("待我审批的延期申请", LedgerFilters(extension=True), False)]
+    conditions = [and_(*filter_conditions(user, filters, today())) for _title, filters, _urgent in wanted]
     # Only the rows some count wants: each condition has its index, so the campaign's whole ledger
-    # is never read (a province has half a million items). Those that cannot hold for this person
-    # are left out: SQLite uses no index for `x OR 0 = 1`.
-    wanted = [mine_open]
-    if not isinstance(review_scope, False_):
-        wanted.append(to_review)
-    if not isinstance(sign_scope, False_):
-        wanted += [to_sign, extension]
-    mine, mine_overdue, to_review, to_sign, extensions = db.session.execute(
-        select(
-            count_if(mine_open),
-            count_if(mine_open & (LedgerItem.due_on < today())),
-            count_if(to_review),
-            count_if(to_sign),
-            count_if(extension),
-        )
-        .where(LedgerItem.campaign_id == campaign.id, or_(*wanted))
+    # is never read (a province has half a million items).
+    counts = db.session.execute(
+        select(*(func.count(case((condition, 1))) for condition in conditions))
+        .select_from(LedgerItem)
+        .where(LedgerItem.campaign_id == campaign.id, *visible_conditions(user), or_(*conditions))
     ).one()
-    todos = []
-    if mine_overdue:
-        todos.append(Todo("我负责的问题已逾期，请尽快整改反馈", url_for("ledger.index", mine=1, overdue=1),
-                          count=mine_overdue, urgent=True))
-    if mine:
-        todos.append(Todo("我负责整改的问题：反馈进展、整改完成后提交", url_for("ledger.index", mine=1, state="open"),
-                          count=mine))
-    if to_review:
-        todos.append(Todo("待我初审的问题", url_for("ledger.index", state=State.FIRST_REVIEW), count=to_review))
-    if to_sign:
-        todos.append(Todo("待我销号的问题", url_for("ledger.index", state=State.SIGN_OFF), count=to_sign))
-    if extensions:
-        todos.append(Todo("待我审批的延期申请", url_for("ledger.index", extension=1), count=extensions))
-    return todos
+    return [Todo(title, url_for("ledger.index", **filters.as_args()), count=count, urgent=urgent)
+            for (title, filters, urgent), count in zip(wanted, counts, strict=True) if count]
 
 
 def _letter_todos(user) -> list[Todo]:
@@ -148,21 +125,22 @@ def _study_todos(user) -> list[Todo]:
     from datetime import timedelta
 
     from app.database import utcnow
-    from app.study.queries import todo_counts
+    from app.study.models import ReflectionState
+    from app.study.queries import SOON_DAYS, todo_counts
 
     campaign = current_campaign()
     if campaign is None:
         return []
     now = utcnow()
-    counts = todo_counts(user, campaign.id, now, now + timedelta(days=7))
+    counts = todo_counts(user, campaign.id, now, now + timedelta(days=SOON_DAYS))
     todos = []
     if counts.signin_open:
-        todos.append(Todo("学习活动正在签到，请及时签到", url_for("study.index", mine=1), count=counts.signin_open,
+        todos.append(Todo("学习活动正在签到，请及时签到", url_for("study.index", mine=1, show="signin"), count=counts.signin_open,
                           urgent=True))
     if counts.upcoming:
-        todos.append(Todo("7日内需参加的学习活动", url_for("study.index", mine=1), count=counts.upcoming))
+        todos.append(Todo("7日内需参加的学习活动", url_for("study.index", mine=1, show="soon"), count=counts.upcoming))
     if counts.unread:
-        todos.append(Todo("学习资料和警示教育书录未阅", url_for("study.readings"), count=counts.unread))
+        todos.append(Todo("学习资料和警示教育书录未阅", url_for("study.readings", unread=1), count=counts.unread))
     if counts.returned:
         todos.append(Todo("学习心得被退回，请修改后重新提交", url_for("study.reflections"), count=counts.returned,
                           urgent=True))
@@ -171,7 +149,7 @@ def _study_todos(user) -> list[Todo]:
     if counts.attended and not counts.reflections:
         todos.append(Todo("撰写学习心得", url_for("study.write_reflection")))
     if counts.to_review:
-        todos.append(Todo("待我审阅的学习心得", url_for("study.review_list"), count=counts.to_review))
+        todos.append(Todo("待我审阅的学习心得", url_for("study.review_list", state=ReflectionState.SUBMITTED), count=counts.to_review))
     return todos
 
 

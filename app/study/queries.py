@@ -389,6 +389,9 @@ class TodoCounts:
     to_review: int = 0
 
 
+SOON_DAYS = 7  # "7日内需参加的学习活动": sessions starting within this many days
+
+
 def todo_counts(user, campaign_id: int, now: datetime, soon: datetime) -> TodoCounts:
     """What the study asks of `user` now, in three queries."""
     signin_open, upcoming, attended = db.session.execute(

@@ -38,7 +38,11 @@ def readings():
     read = sum(1 for _reading, ack, mine in rows if mine and ack is not None)
     if kind:
         rows = [row for row in rows if row[0].kind == kind]
+    unread = request.args.get("unread") == "1"  # the home page's 待办: what I must read and have not
+    if unread:
+        rows = [row for row in rows if row[2] and row[1] is None]
     return render_template("study/readings.html", campaign=campaign, rows=rows, kind=kind, kinds=list(ReadingKind),
+                           unread=unread,
                            manage=manage, total=total, read=read, next_url=request.full_path)
 
 

@@ -106,6 +106,14 @@ def _partial(session: StudySession, scope) -> bool:
     return scope is not None and (not session.target_units or any(u.id not in scope for u in session.target_units))
 
 
+# What the home page's study to-dos count (app/study/queries.py todo_counts), row by row.
+SESSION_FILTERS = {
+    "signin": lambda entry, now: entry.session.signin_open(now) and entry.record is None,
+    "soon": lambda entry, now: (now < entry.session.starts_at <= now + timedelta(days=queries.SOON_DAYS)
+                                and entry.session.signin_opens_at > now),
+}
+
+
 # -- The list -------------------------------------------------------------------------------------
 @bp.route("/")
 def index():
@@ -113,6 +121,8 @@ def index():
     policy.require("study.view")
     campaign = current_campaign()
     mine = request.args.get("mine") == "1"
+    show = request.args.get("show", "")
+    show = show if show in SESSION_FILTERS else ""
     now = utcnow()
     entries = [
         SessionEntry(session, record, must_attend(session, current_user))
@@ -120,6 +130,8 @@ def index():
     ]
     if mine:
         entries = [entry for entry in entries if entry.required or entry.record is not None]
+    if show:  # the home page's 待办 link here: the list shows what its figure counts
+        entries = [entry for entry in entries if SESSION_FILTERS[show](entry, now)]
     watched = [entry.session.id for entry in entries
                if policy.can(current_user, "study.view_attendance", entry.session)]
     tallies = queries.session_tallies(watched, policy.visible_unit_ids(current_user))
@@ -129,7 +141,7 @@ def index():
                     key=lambda e: e.session.starts_at)
     past = [e for e in entries if e not in coming]
     return render_template("study/index.html", campaign=campaign, coming=coming, past=past, mine=mine, now=now,
-                           scope_all=policy.visible_unit_ids(current_user) is None)
+                           scope_all=policy.visible_unit_ids(current_user) is None, show=show)
 
 
 # -- One session ----------------------------------------------------------------------------------

@@ -86,8 +86,23 @@ def test_counts_are_right(world, app):
     closed = make_item(unit=world["office"], owner=world["staff"], rectify_type="immediate")
     services.close_now(closed, other_leader, closed.version, "已改")
     db.session.commit()
-    counts = unit_counts([world["office"].id], world["campaign"].id, today())[world["office"].id]
+    counts = unit_counts(world["admin"], [world["office"].id], world["campaign"].id, today())[world["office"].id]
     # world item (pending) + 2 awaiting sign-off + 1 overdue pending + 1 closed
-    assert (counts.total, counts.new, counts.in_progress, counts.closed, counts.overdue) == (5, 2, 2, 1, 1)
+    assert (counts.total, counts.pending, counts.sign_off, counts.closed, counts.overdue) == (5, 2, 2, 1, 1)
     assert counts.closed_rate == 20
     assert world["item"].state == State.PENDING
+
+
+def test_an_inline_sign_off_on_the_reconcile_view_brings_the_summary_out_of_band(world, client, auth):
+    item, other = _awaiting_sign_off(world, 2)
+    auth.login("leader")
+    url = f"/ledger/reconcile/{world['office'].id}"
+    assert "待销号 <strong>2</strong>" in client.get(url).text
+    answer = client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version, "next": url},
+                         headers={"HX-Request": "true"}).text
+    assert f'id="ledger-item-{item.id}"' in answer
+    summary = answer.split('<div class="card counts" id="reconcile-summary" hx-swap-oob="true">', 1)[1]
+    assert "待销号 <strong>1</strong>" in summary and "已销号 <strong>1</strong>" in summary
+    elsewhere = client.post(f"/ledger/{other.id}/sign-off", data={"version": other.version, "next": "/ledger/"},
+                            headers={"HX-Request": "true"}).text
+    assert "reconcile-summary" not in elsewhere  # only the 对账 view has the summary to update

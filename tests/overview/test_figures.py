@@ -63,10 +63,10 @@ def test_checklists_per_rank_and_in_all(counted):
 
 
 @pytest.mark.parametrize(("unit", "expected"), [
-    ("办公室", (3, 1, 1, 1, 33)), ("财务股", (2, 1, 1, 0, 50)), ("二级站", (1, 0, 0, 1, 0)),
+    ("办公室", (4, 1, 2, 1, 25)), ("财务股", (2, 1, 1, 0, 50)), ("二级站", (1, 0, 0, 1, 0)),
     ("测试局", (0, 0, 0, 0, None)), ("空股室", (0, 0, 0, 0, None)),
 ])
-def test_ledger_per_unit_leaves_out_discipline_cases_and_other_campaigns(counted, unit, expected):
+def test_ledger_per_unit_counts_discipline_cases_and_leaves_out_other_campaigns(counted, unit, expected):
     ledger = unit_rows(figures_for(counted))[unit].total.ledger
     assert (ledger.total, ledger.closed, ledger.overdue, ledger.supervised, ledger.closed_rate) == expected
 
@@ -76,9 +76,9 @@ def test_ledger_per_rank_of_the_responsible_person(counted):
     by_rank = {r: figures.by_rank[r].ledger for r in (L, M, G)}
     assert (by_rank[L].total, by_rank[L].closed_rate) == (0, None)
     assert (by_rank[M].total, by_rank[M].closed, by_rank[M].closed_rate) == (1, 0, 0)
-    assert (by_rank[G].total, by_rank[G].closed, by_rank[G].overdue, by_rank[G].supervised) == (5, 2, 2, 2)
+    assert (by_rank[G].total, by_rank[G].closed, by_rank[G].overdue, by_rank[G].supervised) == (6, 2, 3, 2)
     total = figures.total.ledger
-    assert (total.total, total.closed, total.overdue, total.supervised, total.closed_rate) == (6, 2, 2, 2, 33)
+    assert (total.total, total.closed, total.overdue, total.supervised, total.closed_rate) == (7, 2, 3, 2, 28)
 
 
 def test_attendance_counts_only_sessions_whose_sign_in_has_closed(counted):
@@ -168,10 +168,10 @@ def test_the_bureau_gauge_flags_the_ranks_and_kinds_that_lag(counted):
 
 
 # -- Overdue --------------------------------------------------------------------------------------
-def test_people_with_overdue_items_leave_out_discipline_cases(counted):
+def test_people_with_overdue_items_count_discipline_cases_as_every_figure(counted):
     admin = counted["admin"]
     people = people_with_overdue(counted["campaign"].id, ledger_scope(admin), today())
-    assert [(p.user.username, p.overdue) for p in people] == [("staff", 1), ("other_staff", 1)]
+    assert [(p.user.username, p.overdue) for p in people] == [("staff", 2), ("other_staff", 1)]
 
 
 def test_people_with_overdue_items_follow_what_the_requester_may_see(counted):

@@ -29,7 +29,7 @@ def test_owner_sees_items_to_rectify_overdue_first(app, client, auth):
     auth.login("staff")
     page = client.get("/").text
     assert page.index("我负责的问题已逾期") < page.index("我负责整改的问题")
-    assert "/ledger/?mine=1&amp;overdue=1" in page
+    assert "/ledger/?state=rectifying&amp;overdue=1&amp;mine=1" in page
 
 
 def test_unit_head_sees_items_awaiting_first_review(app, client, auth):

@@ -114,7 +114,7 @@ def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, cli
 
     book = sheets(client.get("/overview/report.xlsx", query_string=period_args()).data)
     progress_sheet = f"工作进展（截至{today():%m月%d日}）"
-    assert list(book) == ["总体情况", progress_sheet, "分类统计", *LIST_IDS]
+    assert list(book) == ["总体情况", progress_sheet, "分类统计", *LIST_IDS, "口径说明"]
     assert [[str(value) for value in row] for row in book["分类统计"][1:]] == counts
     assert [str(value) for _label, value in book["总体情况"][3:]] == summary
     # 各项工作进展 for 办公室's three people: nothing asked of them yet but a 学习心得 each.
@@ -161,7 +161,7 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     assert f"现将办公室{period.text}问题排查整改情况报告如下" in paragraphs[2]
     body = "".join(paragraphs)
     for figure in ("新增问题3个（上级通报1个、群众反映1个、媒体曝光1个）", "办结销号2个，其中超过整改时限销号1个",
-                   "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个，已销号3个，销号率42%",
+                   "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个（含违纪案件所涉问题），已销号3个，销号率42%",
                    f"截至{today().month}月{today().day}日，心得合格率0%（0/3）。"):
         assert figure in body
     assert "此处由专项办填写" in body

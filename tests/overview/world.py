@@ -25,11 +25,12 @@ active person — neither counts anywhere):
 
 问题台账 (this campaign; by 责任单位 and the 责任人's rank; 逾期 = open past its date):
   办公室: A staff 已销号; B staff 整改中, overdue, 督办; C head 待整改 (due in 10 days);
-          D staff discipline case, overdue (left out); an item of an older campaign (left out)
+          D staff discipline case, overdue (counted: its problem is the unit's to rectify);
+          an item of an older campaign (left out)
   财务股: E other_staff 待销号, overdue; F other_staff 已销号 (its date passed: not overdue)
   二级站: G station_staff 待整改, 督办, due tomorrow
-  per unit (数/销号/逾期/督办): 办公室 3/1/1/1 33%  财务股 2/1/1/0 50%  二级站 1/0/0/1 0%
-  per rank: M 1/0 0%  G 5/2/2/2 40%  L —     in all 6/2/2/2 33%
+  per unit (数/销号/逾期/督办): 办公室 4/1/2/1 25%  财务股 2/1/1/0 50%  二级站 1/0/0/1 0%
+  per rank: M 1/0 0%  G 6/2/3/2 33%  L —     in all 7/2/3/2 28%
 
 学习: S1 (every unit, begun, sign-in closed): 出席 leader, head, staff, other_head, center_staff;
   请假 staff2; 缺席 inspector; the rest unrecorded. S2 (next week) is not counted yet.

@@ -56,6 +56,7 @@ TABLE = """
 # target                                       mode  anon  gone  owner mate  other head  ohead lead  olead insp  admin
 admin.audit_log                                get   login login 403   403   403   403   403   403   403   403   200
 admin.audit_verify                             get   login login 403   403   403   403   403   403   403   403   200
+admin.audit_export                             get   login login 403   403   403   403   403   403   403   403   200
 admin.import_org                               get   login login 403   403   403   403   403   403   403   403   200
 admin.import_org                               post  login login 403   403   403   403   403   403   403   403   ok
 admin.import_org_template                      get   login login 403   403   403   403   403   403   403   403   200
