@@ -26,6 +26,7 @@ from app.ledger.forms import (
 )
 from app.ledger.models import (
     CATEGORIES,
+    EventKind,
     Evidence,
     ExtensionRequest,
     LedgerEvent,
@@ -89,10 +90,13 @@ def detail(item_id: int):
 
 
 def _render_detail(item: LedgerItem, error: str | None = None, status: int = 200, forms: dict | None = None):
+    sees_handling = policy.can(current_user, "ledger.view_handling", item)
     events = db.session.scalars(
         select(LedgerEvent).where(LedgerEvent.item_id == item.id).order_by(LedgerEvent.id)
         .options(selectinload(LedgerEvent.actor), selectinload(LedgerEvent.evidence))
     ).all()
+    if not sees_handling:  # the 查处 entry names the person concerned and how they were dealt with
+        events = [event for event in events if event.kind != EventKind.HANDLING_RECORDED]
     extensions = db.session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.item_id == item.id).order_by(ExtensionRequest.id)
     ).all()
@@ -106,7 +110,7 @@ def _render_detail(item: LedgerItem, error: str | None = None, status: int = 200
     blank.update(forms or {})
     return render_template(
         "ledger/detail.html", item=item, events=events, extensions=extensions, error=error, forms=blank,
-        allowed_types=evidence.ALLOWED_LABEL,
+        allowed_types=evidence.ALLOWED_LABEL, sees_handling=sees_handling,
     ), status
 
 

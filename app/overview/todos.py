@@ -77,7 +77,7 @@ def _ledger_todos(user) -> list[Todo]:
     campaign = current_campaign()
     if campaign is None:
         return []
-    # Counted as the list the to-do links to counts them: a discipline case is not the owner's to see.
+    # Counted as the list the to-do links to counts them (a discipline case too: its owner rectifies it).
     mine_open = ((LedgerItem.owner_id == user.id) & LedgerItem.state.in_((State.PENDING, State.IN_PROGRESS))
                  & policy.ledger_scope(user))
 

@@ -185,18 +185,47 @@ def test_detail_shows_the_timeline(world, client, auth):
         assert label in page
 
 
-def test_discipline_case_hidden_from_unit_and_other_leaders(world, client, auth):
+def _discipline_case(world):
+    """The world's item with its 查处 recorded by the inspector, and a second leader of 办公室 who is
+    not its 责任领导."""
     item = world["item"]
-    services.record_handling(item, world["inspector"], item.version, "criticism", "李某", "")
-    db.session.commit()
+    services.record_handling(item, world["inspector"], item.version, "admonition", "李某某", "收受购物卡两张")
     make_user("leader", unit=world["bureau"], username="leader2", portfolio_units=[world["office"]])
-    for who, expected in [("staff", 404), ("head", 404), ("leader2", 404), ("leader", 200), ("inspector", 200),
-                          ("admin", 200)]:
+    db.session.commit()
+    return item
+
+
+def test_a_discipline_case_stays_in_the_units_ledger_loop(world, client, auth):
+    item = _discipline_case(world)
+    for who in ("staff", "head", "leader", "leader2", "inspector", "admin"):
         auth.login(who)
-        assert client.get(f"/ledger/{item.id}").status_code == expected, who
-        listed = "办公室-001" in client.get("/ledger/").text
-        assert listed == (expected == 200), who
+        assert client.get(f"/ledger/{item.id}").status_code == 200, who
+        assert "办公室-001" in client.get("/ledger/").text, who
         auth.logout()
+    auth.login("staff")
+    assert "保存反馈" in client.get(f"/ledger/{item.id}").text
+    response = client.post(f"/ledger/{item.id}/progress", data={"version": item.version, "text": "已退还购物卡"})
+    assert response.status_code == 302 and _state(item.id) == State.IN_PROGRESS
+
+
+@pytest.mark.parametrize("who, sees", [("staff", False), ("head", False), ("leader2", False), ("leader", True),
+                                       ("inspector", True), ("admin", True)])
+def test_the_handling_of_a_discipline_case_is_shown_only_to_discipline_readers(world, client, auth, who, sees):
+    """查处方式, 涉及人员 and the note: 督查/纪检, 专项办 and the responsible leader only."""
+    item = _discipline_case(world)
+    auth.login(who)
+    page = client.get(f"/ledger/{item.id}").text
+    assert item.description in page  # the problem itself: everyone here works on it
+    for text in ("诫勉谈话", "李某某", "收受购物卡两张", "查处情况", "纪律问题"):
+        assert (text in page) == sees, (who, text)
+
+
+def test_the_inspector_is_told_who_will_see_the_handling(world, client, auth):
+    auth.login("inspector")
+    page = client.get(f"/ledger/{world['item'].id}").text
+    form = page.split("纪律问题查处", 1)[1].split("</form>", 1)[0]
+    assert "问题本身仍留在办公室的台账中" in form
+    assert f"仅督查/纪检、专项办和责任领导（{world['leader'].full_name}）可见" in form
 
 
 def test_filters(world, client, auth):
