@@ -9,7 +9,7 @@ from app.campaigns.models import current_campaign
 from app.extensions import db
 from app.ledger import bp
 from app.ledger.models import LedgerItem, State
-from app.ledger.queries import unit_counts
+from app.ledger.queries import pending_extensions, unit_counts
 from app.org.models import Unit, units_in_order
 from app.templating import today
 
@@ -54,7 +54,7 @@ def reconcile(unit_id: int):
     unit, campaign, items, counts = _unit_ledger(unit_id)
     sections = [(state, [item for item in items if item.state == state]) for state in SECTIONS]
     return render_template("ledger/reconcile.html", unit=unit, campaign=campaign, sections=sections,
-                           counts=counts)
+                           counts=counts, row_extensions=pending_extensions([item.id for item in items]))
 
 
 @bp.route("/reconcile/<int:unit_id>/print")

@@ -99,9 +99,10 @@ def _ledger_todos(user) -> list[Todo]:
         wanted.append(to_review)
     if not isinstance(sign_scope, False_):
         wanted += [to_sign, extension]
-    mine, mine_overdue, to_review, to_sign, extensions = db.session.execute(
+    mine, mine_returned, mine_overdue, to_review, to_sign, extensions = db.session.execute(
         select(
             count_if(mine_open),
+            count_if(mine_open & (LedgerItem.return_reason != "")),
             count_if(mine_open & (LedgerItem.due_on < today())),
             count_if(to_review),
             count_if(to_sign),
@@ -110,6 +111,9 @@ def _ledger_todos(user) -> list[Todo]:
         .where(LedgerItem.campaign_id == campaign.id, or_(*wanted))
     ).one()
     todos = []
+    if mine_returned:  # as a returned 自查表 or 心得: the reason is on the list and the item's page
+        todos.append(Todo("我负责的问题被退回，请整改后重新提交", url_for("ledger.index", mine=1, returned=1),
+                          count=mine_returned, urgent=True))
     if mine_overdue:
         todos.append(Todo("我负责的问题已逾期，请尽快整改反馈", url_for("ledger.index", mine=1, overdue=1),
                           count=mine_overdue, urgent=True))

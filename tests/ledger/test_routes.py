@@ -328,6 +328,80 @@ def test_extension_request_and_decision_through_the_pages(world, client, auth):
     assert db.session.get(LedgerItem, item.id).due_on.isoformat() == new_date
 
 
+def _extension_asked(world, client, auth, reason="需等待上级批复"):
+    """The staff member asks for 15 more days; the leader is logged in to decide. The request."""
+    from app.ledger.models import ExtensionRequest
+
+    item = world["item"]
+    auth.login("staff")
+    client.post(f"/ledger/{item.id}/extension", data={"version": item.version, "reason": reason,
+                                                       "new_due_on": (item.due_on + timedelta(days=15)).isoformat()})
+    auth.logout()
+    auth.login("leader")
+    return db.session.query(ExtensionRequest).one()
+
+
+@pytest.mark.parametrize("decision, message", [("approve", "已同意延期，整改时限改为 {new}。"),
+                                               ("refuse", "已不同意延期，维持原整改时限 {old}。")])
+def test_each_extension_decision_has_its_own_message(world, client, auth, decision, message):
+    extension = _extension_asked(world, client, auth)
+    old, new = extension.old_due_on.isoformat(), extension.new_due_on.isoformat()
+    page = client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": decision, "note": "理由充分"},
+                       follow_redirects=True).text
+    assert message.format(old=old, new=new) in page and "已审批延期申请" not in page
+
+
+def test_refusing_an_extension_needs_a_reason(world, client, auth):
+    from app.ledger.models import ExtensionState
+
+    extension = _extension_asked(world, client, auth)
+    response = client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": "refuse", "note": "  "})
+    assert response.status_code == 422 and "不同意延期时请填写理由。" in response.text
+    db.session.refresh(extension)
+    assert extension.state == ExtensionState.PENDING
+
+
+def test_the_list_of_extension_requests_shows_the_date_asked_and_the_reason(world, client, auth):
+    extension = _extension_asked(world, client, auth, reason="需等待上级批复")
+    row = client.get("/ledger/?extension=1").text.split(f'id="ledger-item-{world["item"].id}"', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert f"申请延期至 {extension.new_due_on.isoformat()}" in row and "需等待上级批复" in row
+
+
+def test_the_decision_reason_is_shown_with_the_request(world, client, auth):
+    extension = _extension_asked(world, client, auth)
+    client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": "refuse", "note": "时限不宜再拖"})
+    auth.logout()
+    auth.login("staff")
+    card = client.get(f"/ledger/{world['item'].id}").text.split("<h2>延期申请</h2>", 1)[1].split("</div>\n</div>", 1)[0]
+    assert f"{world['leader'].full_name} 于 {today().isoformat()} 不同意延期，理由：时限不宜再拖" in card
+
+
+def _returned(world, reason="佐证材料不全"):
+    item = _at(world, State.FIRST_REVIEW)
+    services.return_item(item, world["head"], item.version, reason, may_first_review=True, may_sign_off=False)
+    db.session.commit()
+    return item
+
+
+def test_a_returned_item_is_flagged_with_its_reason_for_its_owner(world, client, auth):
+    item = _returned(world)
+    auth.login("staff")
+    page = client.get(f"/ledger/{item.id}").text
+    assert "已退回，请整改后重新提交。" in page and "退回原因：佐证材料不全" in page
+    row = client.get("/ledger/?mine=1&returned=1").text.split(f'id="ledger-item-{item.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "已退回" in row and "佐证材料不全" in row
+
+
+def test_the_flag_goes_once_the_item_is_submitted_again(world, client, auth):
+    item = _returned(world)
+    services.submit(item, world["staff"], item.version, "已补齐材料")
+    db.session.commit()
+    auth.login("staff")
+    assert "已退回" not in client.get(f"/ledger/{item.id}").text
+    assert f'id="ledger-item-{item.id}"' not in client.get("/ledger/?returned=1").text
+
+
 def test_supervise_through_the_page(world, client, auth):
     item = world["item"]
     auth.login("leader")
