@@ -137,8 +137,20 @@ def ledger_scope(user):
         return true()
     if user.role == Role.LEADER:
         units = LedgerItem.unit_id.in_(user.portfolio_unit_ids) if user.portfolio_unit_ids else false()
-        return or_(LedgerItem.leader_id == user.id, and_(units, LedgerItem.is_discipline.is_(False)))
-    return and_(LedgerItem.unit_id == user.unit_id, LedgerItem.is_discipline.is_(False))
+        return or_(LedgerItem.leader_id == user.id, units)
+    return LedgerItem.unit_id == user.unit_id
+
+
+def handling_scope(user):
+    """SQL condition on LedgerItem: not a discipline case, or one whose 查处 record `user` may read
+    (ledger.view_handling). The 情况报告 counts within it, as it did while such cases were hidden."""
+    from app.ledger.models import LedgerItem
+
+    if sees_all_units(user):
+        return true()
+    if user.role == Role.LEADER:
+        return or_(LedgerItem.is_discipline.is_(False), LedgerItem.leader_id == user.id)
+    return LedgerItem.is_discipline.is_(False)
 
 
 def ledger_unit_scope(user):
@@ -179,10 +191,9 @@ def sign_off_scope(user):
 
 @rule("ledger.view")
 def _view_item(user, item) -> bool:
+    """A discipline case is a problem like any other here: its 查处 record is ledger.view_handling."""
     if sees_all_units(user) or item.leader_id == user.id:
         return True
-    if item.is_discipline:  # discipline cases: inspectors, admins and the responsible leader only
-        return False
     if user.role == Role.LEADER:
         return item.unit_id in user.portfolio_unit_ids
     return item.unit_id == user.unit_id
@@ -242,6 +253,13 @@ for _action in ("ledger.close_now", "ledger.reopen", "ledger.supervise", "ledger
 @rule("ledger.record_handling")
 def _record_handling(user, item=None) -> bool:
     return user.role in (Role.ADMIN, Role.INSPECTOR)
+
+
+@rule("ledger.view_handling")
+def _view_handling(user, item) -> bool:
+    """The 查处 record of a discipline case (how, who, notes): 督查/纪检, 专项办 and the item's
+    responsible leader — not its 责任人, the unit or the unit's other leaders, who still rectify."""
+    return user.role in (Role.ADMIN, Role.INSPECTOR) or (user.role == Role.LEADER and item.leader_id == user.id)
 
 
 @rule("ledger.import")

@@ -131,6 +131,8 @@ class LedgerItem(db.Model):
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     supervised: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     instruction: Mapped[str] = mapped_column(Text, default="")
+    # Why the item was last returned (退回), while it is being reworked: '' once it moves on.
+    return_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     is_discipline: Mapped[bool] = mapped_column(Boolean, default=False, index=True)
     handling: Mapped[str | None] = mapped_column(String(20))
     person_concerned: Mapped[str] = mapped_column(String(60), default="")

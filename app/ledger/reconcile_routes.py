@@ -13,7 +13,7 @@ from app.extensions import db
 from app.htmx import document, is_htmx
 from app.ledger import bp, figures
 from app.ledger.models import LedgerItem, State
-from app.ledger.queries import unit_counts
+from app.ledger.queries import pending_extensions, unit_counts
 from app.org.models import Unit, units_in_order
 from app.templating import today
 
@@ -61,7 +61,8 @@ def reconcile(unit_id: int):
     unit, campaign, items, counts = _unit_ledger(unit_id)
     sections = [(state, [item for item in items if item.state == state]) for state in SECTIONS]
     return render_template("ledger/reconcile.html", unit=unit, campaign=campaign, sections=sections,
-                           counts=counts, **FIGURE_CONTEXT)
+                           counts=counts, row_extensions=pending_extensions([item.id for item in items]),
+                           **FIGURE_CONTEXT)
 
 
 @bp.route("/reconcile/<int:unit_id>/print")

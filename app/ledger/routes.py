@@ -26,6 +26,7 @@ from app.ledger.forms import (
 )
 from app.ledger.models import (
     CATEGORIES,
+    EventKind,
     Evidence,
     ExtensionRequest,
     LedgerEvent,
@@ -34,7 +35,7 @@ from app.ledger.models import (
     Source,
     State,
 )
-from app.ledger.queries import SORTS, LedgerFilters, ledger_query
+from app.ledger.queries import SORTS, LedgerFilters, ledger_query, pending_extensions
 from app.org.models import Unit, User, units_in_order
 from app.pagination import BoundedPage
 from app.templating import today
@@ -78,7 +79,7 @@ def index():
     return render_template(
         "ledger/index.html", page=page, filters=filters, units=_visible_units(), states=list(State),
         sources=list(Source), categories=CATEGORIES, rectify_types=list(RectifyType), sorts=SORTS,
-        campaign=campaign,
+        campaign=campaign, row_extensions=pending_extensions([item.id for item in page.items]),
     )
 
 
@@ -89,10 +90,13 @@ def detail(item_id: int):
 
 
 def _render_detail(item: LedgerItem, error: str | None = None, status: int = 200, forms: dict | None = None):
+    sees_handling = policy.can(current_user, "ledger.view_handling", item)
     events = db.session.scalars(
         select(LedgerEvent).where(LedgerEvent.item_id == item.id).order_by(LedgerEvent.id)
         .options(selectinload(LedgerEvent.actor), selectinload(LedgerEvent.evidence))
     ).all()
+    if not sees_handling:  # the 查处 entry names the person concerned and how they were dealt with
+        events = [event for event in events if event.kind != EventKind.HANDLING_RECORDED]
     extensions = db.session.scalars(
         select(ExtensionRequest).where(ExtensionRequest.item_id == item.id).order_by(ExtensionRequest.id)
     ).all()
@@ -106,7 +110,7 @@ def _render_detail(item: LedgerItem, error: str | None = None, status: int = 200
     blank.update(forms or {})
     return render_template(
         "ledger/detail.html", item=item, events=events, extensions=extensions, error=error, forms=blank,
-        allowed_types=evidence.ALLOWED_LABEL,
+        allowed_types=evidence.ALLOWED_LABEL, sees_handling=sees_handling,
     ), status
 
 
@@ -122,7 +126,8 @@ def _respond(item: LedgerItem, form, message: str):
     if is_htmx():
         # The commit expired the item: read it back with its people at once, not one by one.
         item = db.session.get(LedgerItem, inspect(item).identity, options=WITH_PEOPLE, populate_existing=True)
-        return render_template("ledger/_row.html", item=item, row_message=message, next_url=form.next.data)
+        return render_template("ledger/_row.html", item=item, row_message=message, next_url=form.next.data,
+                               row_extensions=pending_extensions([item.id]))
     flash(message, "success")
     return redirect(_back_to(item, form.next.data))
 
@@ -130,7 +135,8 @@ def _respond(item: LedgerItem, form, message: str):
 def _refuse(item: LedgerItem, form, error: str, status: int):
     """A refused action: the row with the reason (htmx), or the item's page with it (no JS)."""
     if is_htmx():
-        return render_template("ledger/_row.html", item=item, row_error=error, next_url=form.next.data), status
+        return render_template("ledger/_row.html", item=item, row_error=error, next_url=form.next.data,
+                               row_extensions=pending_extensions([item.id])), status
     key = {ProgressForm: "progress", SubmitForm: "submit", CloseNowForm: "close_now", SuperviseForm: "supervise",
            ExtensionForm: "extension", HandlingForm: "handling", ReasonForm: "reason"}.get(type(form))
     return _render_detail(item, error=error, status=status, forms={key: form} if key else None)
@@ -251,14 +257,21 @@ def decide_extension(request_id: int):
     form = DecideExtensionForm()
     if not form.validate_on_submit():
         return _render_detail(item, error=_first_error(form), status=422)
+    approve = form.decision.data == "approve"
     try:
-        services.decide_extension(extension, current_user, form.decision.data == "approve", form.note.data or "")
+        services.decide_extension(extension, current_user, approve, form.note.data or "")
         db.session.commit()
     except (services.LedgerError, StaleDataError) as refused:
         db.session.rollback()
-        message = str(refused) if isinstance(refused, services.LedgerError) else "该申请刚被他人处理过。"
-        return _render_detail(db.session.get(LedgerItem, item.id), error=message, status=409)
-    flash("已审批延期申请。", "success")
+        if isinstance(refused, services.LedgerError):
+            message, status = str(refused), refused.status
+        else:
+            message, status = "该申请刚被他人处理过。", 409
+        return _render_detail(db.session.get(LedgerItem, item.id), error=message, status=status)
+    if approve:
+        flash(f"已同意延期，整改时限改为 {extension.new_due_on:%Y-%m-%d}。", "success")
+    else:
+        flash(f"已不同意延期，维持原整改时限 {extension.old_due_on:%Y-%m-%d}。", "success")
     return redirect(url_for("ledger.detail", item_id=item.id))
 
 

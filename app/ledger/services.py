@@ -64,6 +64,8 @@ def _event(item: LedgerItem, actor, kind: EventKind, note: str = "", from_state=
 def _move(item: LedgerItem, actor, to_state: State, kind: EventKind, note: str = "") -> LedgerEvent:
     from_state = item.state
     item.state = to_state
+    # A returned item carries the reason until it moves on (resubmitted, closed): its 责任人 sees it.
+    item.return_reason = note if kind == EventKind.RETURNED else ""
     event = _event(item, actor, kind, note, from_state, to_state)
     audit.record(
         f"ledger.{kind}", item, f"{item.code} {EventKind(kind).label}：{State(from_state).label} → {to_state.label}",
@@ -267,6 +269,8 @@ def pending_extension(item: LedgerItem) -> ExtensionRequest | None:
 def decide_extension(request: ExtensionRequest, actor, approve: bool, note: str) -> None:
     if request.state != ExtensionState.PENDING:
         raise Conflict(f"该延期申请已{request.state_label}。")
+    if not approve and not note.strip():
+        raise Invalid("不同意延期时请填写理由。")
     item = request.item
     request.state = ExtensionState.APPROVED if approve else ExtensionState.REFUSED
     request.decided_by_id = actor.id

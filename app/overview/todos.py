@@ -82,6 +82,8 @@ def _ledger_todos(user) -> list[Todo]:
     if campaign is None:
         return []
     wanted = [
+        # As a returned 自查表 or 心得: the reason is on the list and the item's page.
+        ("我负责的问题被退回，请整改后重新提交", LedgerFilters(mine=True, state=RECTIFYING, returned=True), True),
         ("我负责的问题已逾期，请尽快整改反馈", LedgerFilters(mine=True, state=RECTIFYING, overdue=True), True),
         ("我负责整改的问题：反馈进展、整改完成后提交", LedgerFilters(mine=True, state=RECTIFYING), False),
     ]

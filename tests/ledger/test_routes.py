@@ -185,18 +185,47 @@ def test_detail_shows_the_timeline(world, client, auth):
         assert label in page
 
 
-def test_discipline_case_hidden_from_unit_and_other_leaders(world, client, auth):
+def _discipline_case(world):
+    """The world's item with its 查处 recorded by the inspector, and a second leader of 办公室 who is
+    not its 责任领导."""
     item = world["item"]
-    services.record_handling(item, world["inspector"], item.version, "criticism", "李某", "")
-    db.session.commit()
+    services.record_handling(item, world["inspector"], item.version, "admonition", "李某某", "收受购物卡两张")
     make_user("leader", unit=world["bureau"], username="leader2", portfolio_units=[world["office"]])
-    for who, expected in [("staff", 404), ("head", 404), ("leader2", 404), ("leader", 200), ("inspector", 200),
-                          ("admin", 200)]:
+    db.session.commit()
+    return item
+
+
+def test_a_discipline_case_stays_in_the_units_ledger_loop(world, client, auth):
+    item = _discipline_case(world)
+    for who in ("staff", "head", "leader", "leader2", "inspector", "admin"):
         auth.login(who)
-        assert client.get(f"/ledger/{item.id}").status_code == expected, who
-        listed = "办公室-001" in client.get("/ledger/").text
-        assert listed == (expected == 200), who
+        assert client.get(f"/ledger/{item.id}").status_code == 200, who
+        assert "办公室-001" in client.get("/ledger/").text, who
         auth.logout()
+    auth.login("staff")
+    assert "保存反馈" in client.get(f"/ledger/{item.id}").text
+    response = client.post(f"/ledger/{item.id}/progress", data={"version": item.version, "text": "已退还购物卡"})
+    assert response.status_code == 302 and _state(item.id) == State.IN_PROGRESS
+
+
+@pytest.mark.parametrize("who, sees", [("staff", False), ("head", False), ("leader2", False), ("leader", True),
+                                       ("inspector", True), ("admin", True)])
+def test_the_handling_of_a_discipline_case_is_shown_only_to_discipline_readers(world, client, auth, who, sees):
+    """查处方式, 涉及人员 and the note: 督查/纪检, 专项办 and the responsible leader only."""
+    item = _discipline_case(world)
+    auth.login(who)
+    page = client.get(f"/ledger/{item.id}").text
+    assert item.description in page  # the problem itself: everyone here works on it
+    for text in ("诫勉谈话", "李某某", "收受购物卡两张", "查处情况", "纪律问题"):
+        assert (text in page) == sees, (who, text)
+
+
+def test_the_inspector_is_told_who_will_see_the_handling(world, client, auth):
+    auth.login("inspector")
+    page = client.get(f"/ledger/{world['item'].id}").text
+    form = page.split("纪律问题查处", 1)[1].split("</form>", 1)[0]
+    assert "问题本身仍留在办公室的台账中" in form
+    assert f"仅督查/纪检、专项办和责任领导（{world['leader'].full_name}）可见" in form
 
 
 def test_filters(world, client, auth):
@@ -297,6 +326,80 @@ def test_extension_request_and_decision_through_the_pages(world, client, auth):
     response = client.post(f"/ledger/extensions/{request_id}/decide", data={"decision": "approve"})
     assert response.status_code == 302
     assert db.session.get(LedgerItem, item.id).due_on.isoformat() == new_date
+
+
+def _extension_asked(world, client, auth, reason="需等待上级批复"):
+    """The staff member asks for 15 more days; the leader is logged in to decide. The request."""
+    from app.ledger.models import ExtensionRequest
+
+    item = world["item"]
+    auth.login("staff")
+    client.post(f"/ledger/{item.id}/extension", data={"version": item.version, "reason": reason,
+                                                       "new_due_on": (item.due_on + timedelta(days=15)).isoformat()})
+    auth.logout()
+    auth.login("leader")
+    return db.session.query(ExtensionRequest).one()
+
+
+@pytest.mark.parametrize("decision, message", [("approve", "已同意延期，整改时限改为 {new}。"),
+                                               ("refuse", "已不同意延期，维持原整改时限 {old}。")])
+def test_each_extension_decision_has_its_own_message(world, client, auth, decision, message):
+    extension = _extension_asked(world, client, auth)
+    old, new = extension.old_due_on.isoformat(), extension.new_due_on.isoformat()
+    page = client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": decision, "note": "理由充分"},
+                       follow_redirects=True).text
+    assert message.format(old=old, new=new) in page and "已审批延期申请" not in page
+
+
+def test_refusing_an_extension_needs_a_reason(world, client, auth):
+    from app.ledger.models import ExtensionState
+
+    extension = _extension_asked(world, client, auth)
+    response = client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": "refuse", "note": "  "})
+    assert response.status_code == 422 and "不同意延期时请填写理由。" in response.text
+    db.session.refresh(extension)
+    assert extension.state == ExtensionState.PENDING
+
+
+def test_the_list_of_extension_requests_shows_the_date_asked_and_the_reason(world, client, auth):
+    extension = _extension_asked(world, client, auth, reason="需等待上级批复")
+    row = client.get("/ledger/?extension=1").text.split(f'id="ledger-item-{world["item"].id}"', 1)[1]
+    row = row.split("</tr>", 1)[0]
+    assert f"申请延期至 {extension.new_due_on.isoformat()}" in row and "需等待上级批复" in row
+
+
+def test_the_decision_reason_is_shown_with_the_request(world, client, auth):
+    extension = _extension_asked(world, client, auth)
+    client.post(f"/ledger/extensions/{extension.id}/decide", data={"decision": "refuse", "note": "时限不宜再拖"})
+    auth.logout()
+    auth.login("staff")
+    card = client.get(f"/ledger/{world['item'].id}").text.split("<h2>延期申请</h2>", 1)[1].split("</div>\n</div>", 1)[0]
+    assert f"{world['leader'].full_name} 于 {today().isoformat()} 不同意延期，理由：时限不宜再拖" in card
+
+
+def _returned(world, reason="佐证材料不全"):
+    item = _at(world, State.FIRST_REVIEW)
+    services.return_item(item, world["head"], item.version, reason, may_first_review=True, may_sign_off=False)
+    db.session.commit()
+    return item
+
+
+def test_a_returned_item_is_flagged_with_its_reason_for_its_owner(world, client, auth):
+    item = _returned(world)
+    auth.login("staff")
+    page = client.get(f"/ledger/{item.id}").text
+    assert "已退回，请整改后重新提交。" in page and "退回原因：佐证材料不全" in page
+    row = client.get("/ledger/?mine=1&returned=1").text.split(f'id="ledger-item-{item.id}"', 1)[1].split("</tr>", 1)[0]
+    assert "已退回" in row and "佐证材料不全" in row
+
+
+def test_the_flag_goes_once_the_item_is_submitted_again(world, client, auth):
+    item = _returned(world)
+    services.submit(item, world["staff"], item.version, "已补齐材料")
+    db.session.commit()
+    auth.login("staff")
+    assert "已退回" not in client.get(f"/ledger/{item.id}").text
+    assert f'id="ledger-item-{item.id}"' not in client.get("/ledger/?returned=1").text
 
 
 def test_supervise_through_the_page(world, client, auth):

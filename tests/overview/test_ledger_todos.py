@@ -67,7 +67,8 @@ def test_leader_of_other_units_has_nothing_to_sign(app, client, auth):
     assert "待我销号的问题" not in client.get("/").text
 
 
-def test_a_discipline_case_is_not_counted_in_its_owners_to_dos(app, client, auth):
+def test_a_discipline_case_is_counted_in_its_owners_to_dos(app, client, auth):
+    """Its owner rectifies it like any item (only the 查处 record is kept from them)."""
     people = _world()
     make_item(unit=people["office"], owner=people["staff"], due_on=today() - timedelta(days=2))
     make_item(unit=people["office"], owner=people["staff"], due_on=today() - timedelta(days=2),
@@ -76,4 +77,17 @@ def test_a_discipline_case_is_not_counted_in_its_owners_to_dos(app, client, auth
     auth.login("staff")
     page = client.get("/").text
     overdue = page.split("我负责的问题已逾期", 1)[1].split("</li>", 1)[0]
-    assert '<span class="count">' not in overdue  # one item, as the list it links to shows
+    assert '<span class="count">2</span>' in overdue  # both items, as the list it links to shows
+
+
+def test_owner_is_told_of_a_returned_item_first(app, client, auth):
+    """As a returned 自查表 or 心得 is: urgent, with a link to the returned items."""
+    people = _world()
+    make_item(unit=people["office"], owner=people["staff"])
+    item = _submitted(people, people["staff"])
+    services.return_item(item, people["head"], item.version, "佐证材料不全", may_first_review=True, may_sign_off=False)
+    db.session.commit()
+    auth.login("staff")
+    page = client.get("/").text
+    assert page.index("我负责的问题被退回，请整改后重新提交") < page.index("我负责整改的问题")
+    assert "/ledger/?mine=1&amp;returned=1" in page

@@ -143,8 +143,8 @@ ledger.create                                  post  login login 403   403   403
 ledger.create?unit=unit_b                      get   login login 403   403   403   200   200   403   403   200   200
 ledger.decide_extension                        post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.detail                                  get   login login 200   200   404   200   404   200   404   200   200
-ledger.detail@discipline                       get   login login 404   404   404   404   404   200   404   200   200
-ledger.detail@discipline_b                     get   login login 404   404   404   404   404   404   200   200   200
+ledger.detail@discipline                       get   login login 200   200   404   200   404   200   404   200   200
+ledger.detail@discipline_b                     get   login login 404   404   200   404   200   404   200   200   200
 ledger.detail@item_b                           get   login login 404   404   200   404   200   404   200   200   200
 ledger.dispatch_answer_item                    get   login login 403   403   404   409   404   403   404   403   200
 ledger.dispatch_answer_item                    post  login login 403   403   404   ok    404   403   404   403   ok
@@ -161,7 +161,7 @@ ledger.download_evidence                       get   login login 200   200   404
 ledger.download_evidence                       get   login login 200   200   404   200   404   200   404   200   200
 ledger.edit                                    get   login login 403   403   404   200   404   403   404   403   200
 ledger.edit                                    post  login login 403   403   404   ok    404   403   404   403   ok
-ledger.edit@discipline                         get   login login 404   404   404   404   404   403   404   403   200
+ledger.edit@discipline                         get   login login 403   403   404   200   404   403   404   403   200
 ledger.export                                  get   login login 200   200   200   200   200   200   200   200   200
 ledger.export?unit=unit                        get   login login 200   200   200   200   200   200   200   200   200
 ledger.first_review                            post  login login 403   403   404   ok    404   403   404   403   ok
@@ -175,14 +175,14 @@ ledger.reconcile                               get   login login 403   403   404
 ledger.reconcile_print                         get   login login 403   403   404   200   404   200   404   200   200
 ledger.reconcile_units                         get   login login 403   403   403   302   302   302   302   200   200
 ledger.record_handling                         post  login login 403   403   404   403   404   403   404   ok    ok
-ledger.record_handling@discipline              post  login login 404   404   404   404   404   403   404   ok    ok
+ledger.record_handling@discipline              post  login login 403   403   404   403   404   403   404   ok    ok
 ledger.reopen                                  post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.report_progress                         post  login login ok    403   404   403   404   403   404   403   403
-ledger.report_progress@discipline              post  login login 404   404   404   404   404   403   404   403   403
+ledger.report_progress@discipline              post  login login ok    403   404   403   404   403   404   403   403
 ledger.request_extension                       post  login login ok    403   404   403   404   403   404   403   403
 ledger.return_item                             post  login login 403   403   404   ok    404   ok    404   403   ok
 ledger.sign_off                                post  login login 403   403   404   403   404   ok    404   403   ok
-ledger.sign_off@discipline                     post  login login 404   404   404   404   404   ok    404   403   ok
+ledger.sign_off@discipline                     post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.submit                                  post  login login ok    403   404   403   404   403   404   403   403
 ledger.supervise                               post  login login 403   403   404   403   404   ok    404   403   ok
 

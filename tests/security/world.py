@@ -70,7 +70,8 @@ def readers(unit: str, scope: str) -> frozenset[str]:
               leader of the unit, 督查, 专项办
     honour    a person's commendation: the person, the unit head, every leader, 督查, 专项办
     collective  a unit's commendation: its people, every leader, 督查, 专项办
-    discipline  a discipline case: the responsible leader, 督查, 专项办
+    discipline  the 查处 record of a discipline case (who, how, notes): the responsible leader, 督查,
+                专项办 — the problem itself is the unit's, like any ledger item
     """
     who = ROLES_IN[unit]
     sets = {
@@ -156,14 +157,14 @@ def build() -> dict:
                                              item.due_on + timedelta(days=10), today)
         case = ledger.create_item(insp, campaign, unit_id=unit.id, owner_id=owner.id, leader_id=lead.id,
                                   source=Source.INSPECTION, category="廉洁自律",
-                                  description=mark(key, "discipline-description", "discipline") + " 违规收受礼品。",
+                                  description=mark(key, "discipline-description", "unit") + " 违规收受礼品。",
                                   rectify_type=RectifyType.DEADLINE, measures="退还礼品，作出检查。",
                                   due_on=today + timedelta(days=30))
-        ledger.record_handling(case, insp, case.version, Handling.CRITICISM, mark(key, "discipline-person",
-                                                                                  "discipline"), "")
+        ledger.record_handling(case, insp, case.version, Handling.CRITICISM,
+                               mark(key, "discipline-person", "discipline"), mark(key, "discipline-note", "discipline"))
         db.session.flush()
         markers.append(Marker(item.code, key, readers(key, "unit")))
-        markers.append(Marker(case.code, key, readers(key, "discipline")))
+        markers.append(Marker(case.code, key, readers(key, "unit")))
         # 上级通报: a dispatch to this unit alone; on the shared one A signs a 零报告, B answers with an item.
         own_dispatch = dispatches.create_dispatch(insp, campaign, mark(key, "dispatch-title", "unit"), "问题。",
                                                   "工作效率", today + timedelta(days=7), [unit.id])
