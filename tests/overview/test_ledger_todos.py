@@ -90,4 +90,4 @@ def test_owner_is_told_of_a_returned_item_first(app, client, auth):
     auth.login("staff")
     page = client.get("/").text
     assert page.index("我负责的问题被退回，请整改后重新提交") < page.index("我负责整改的问题")
-    assert "/ledger/?mine=1&amp;returned=1" in page
+    assert "/ledger/?state=rectifying&amp;returned=1&amp;mine=1" in page
