@@ -135,7 +135,7 @@ def _render_fill(template: ChecklistTemplate, inspection: SelfInspection | None,
         "checklists/fill.html", template=template, inspection=inspection, values=values, errors=errors or {},
         locked=locked, message=message, session_ended=session_ended,
         version=inspection.version if inspection is not None else version,
-        autosave_seconds=current_app.config["CHECKLIST_AUTOSAVE_SECONDS"],
+        autosave_seconds=current_app.config["CHECKLIST_AUTOSAVE_SECONDS"], max_text=services.MAX_TEXT,
     ), status
 
 
