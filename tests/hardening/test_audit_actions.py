@@ -266,6 +266,8 @@ ACTIONS = {
                                    ("study.session_scheduled",)),
     "study.edit_session": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/edit",
                                  lambda w: session_fields("作风建设交流发言（改期）", 2), ("study.session_edited",)),
+    "study.cancel_session": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/cancel",
+                                   lambda w: {"reason": "与县委中心组学习冲突"}, ("study.session_cancelled",)),
     "study.attendance": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/attendance",
                                lambda w: {f"status-{w['staff'].id}": "present"}, ("study.attendance_recorded",)),
     "study.sign_in": Action("staff", lambda w: f"/study/sessions/{w['open_session'].id}/sign-in", lambda w: {},

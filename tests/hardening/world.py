@@ -54,7 +54,7 @@ FREE_TEXT = {
     "self_inspection_event": ("note",),
     "letter_template": ("title", "body"),
     "signature": ("title", "rendered_text", "typed_name", "address"),
-    "study_session": ("title", "place", "materials"),
+    "study_session": ("title", "place", "materials", "cancel_reason"),
     "session_speaker": ("topic",),
     "session_file": ("original_name",),
     "attendance": ("reason",),

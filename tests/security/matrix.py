@@ -228,6 +228,7 @@ study.attendance                               get   login login 403   403   404
 study.attendance                               post  login login 403   403   404   ok    404   403   404   403   ok
 study.attendance@bureau_session                get   login login 403   403   403   200   200   200   200   200   200
 study.attendance@bureau_session                post  login login 403   403   403   ok    ok    403   403   403   ok
+study.cancel_session                           post  login login 403   403   404   ok    404   403   404   403   ok
 study.create_reading                           get   login login 403   403   403   403   403   403   403   403   200
 study.create_reading                           post  login login 403   403   403   403   403   403   403   403   ok
 study.create_session                           get   login login 403   403   403   200   200   403   403   403   200
