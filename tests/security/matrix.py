@@ -153,6 +153,13 @@ ledger.dispatch_create                         get   login login 403   403   403
 ledger.dispatch_create                         post  login login 403   403   403   403   403   403   403   ok    ok
 ledger.dispatch_detail                         get   login login 200   200   200   200   200   200   200   200   200
 ledger.dispatch_detail@own_dispatch            get   login login 200   200   404   200   404   200   404   200   200
+ledger.dispatch_document                       get   login login 200   200   200   200   200   200   200   200   200
+ledger.dispatch_edit                           get   login login 403   403   403   403   403   403   403   409   403
+ledger.dispatch_edit                           post  login login 403   403   403   403   403   403   403   ok    403
+ledger.dispatch_edit@own_dispatch              get   login login 403   403   404   403   404   403   404   200   403
+ledger.dispatch_edit@own_dispatch              post  login login 403   403   404   403   404   403   404   ok    403
+ledger.dispatch_withdraw                       post  login login 403   403   403   403   403   403   403   ok    403
+ledger.dispatch_withdraw@own_dispatch          post  login login 403   403   404   403   404   403   404   ok    403
 ledger.dispatch_zero_report                    post  login login 403   403   404   ok    404   403   404   403   403
 ledger.dispatch_zero_report@target_b           post  login login 404   404   403   404   ok    404   403   403   403
 ledger.dispatches                              get   login login 403   403   403   200   200   200   200   200   200
