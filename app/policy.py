@@ -319,6 +319,12 @@ def _zero_report(user, target=None) -> bool:
 rule("dispatch.correct_zero_report")(_is(Role.ADMIN))
 
 
+@rule("dispatch.correct")
+def _correct_dispatch(user, dispatch) -> bool:
+    """更正 / 撤回 a dispatch: its sender alone (whether no unit has answered yet is the service's rule)."""
+    return dispatch.created_by_id == user.id
+
+
 # -- Commitment letters (承诺书) ---------------------------------------------------------------
 rule("letter.manage")(_is(Role.ADMIN))
 # Everyone signs their own letter; which letters ask whom is the service's rule (target ranks).

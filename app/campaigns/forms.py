@@ -1,11 +1,9 @@
 """The campaign form: title, year and the four phases' dates (时间节点)."""
-from wtforms import DateField, IntegerField, StringField, SubmitField, TextAreaField
+from wtforms import IntegerField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from app.campaigns.models import PHASE_ORDER
-from app.forms import Form
-
-DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
+from app.forms import DATE_MESSAGE, DayField, Form
 
 
 class CampaignForm(Form):
@@ -39,6 +37,6 @@ class CampaignForm(Form):
 
 for _kind in PHASE_ORDER:
     setattr(CampaignForm, f"{_kind}_starts_on",
-            DateField(f"{_kind.label}开始", validators=[DataRequired(DATE_MESSAGE)]))
+            DayField(f"{_kind.label}开始", validators=[DataRequired(DATE_MESSAGE)]))
     setattr(CampaignForm, f"{_kind}_ends_on",
-            DateField(f"{_kind.label}结束", validators=[DataRequired(DATE_MESSAGE)]))
+            DayField(f"{_kind.label}结束", validators=[DataRequired(DATE_MESSAGE)]))

@@ -2,25 +2,14 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from wtforms import (
-    DateField,
-    FieldList,
-    FormField,
-    HiddenField,
-    IntegerField,
-    SelectMultipleField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import FieldList, FormField, HiddenField, IntegerField, SelectMultipleField, StringField, TextAreaField
 from wtforms import Form as SubForm
 from wtforms.validators import DataRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.checklists.services import MAX_TEXT, AnswerInput, SectionInput
-from app.forms import Form, choices
+from app.forms import DATE_MESSAGE, DeadlineField, Form, choices, too_long
 from app.org.models import RANK_LABELS
-
-DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 
 
 # -- The 自查表 ---------------------------------------------------------------------------------------
@@ -74,7 +63,7 @@ def read_answers(formdata, items) -> tuple[dict[int, AnswerValues], list[AnswerI
                 messages.append(DATE_MESSAGE)
         for label, text in (("具体表现", typed.manifestation), ("整改措施", typed.measures)):
             if len(text.strip()) > MAX_TEXT:
-                messages.append(f"{label}不超过 {MAX_TEXT} 字（现有 {len(text.strip())} 字）。")
+                messages.append(too_long(label, MAX_TEXT, len(text.strip())))
         if messages:
             errors[item.id] = messages
         answers.append(AnswerInput(
@@ -112,7 +101,7 @@ class MultiCheckboxField(SelectMultipleField):
 class TemplateForm(Form):
     title = StringField("清单名称", validators=[DataRequired("请填写清单名称。"), Length(max=120)])
     instructions = TextAreaField("填写说明", validators=[Optional(), Length(max=2000)])
-    due_on = DateField("填报截止日期", validators=[Optional()], render_kw={"placeholder": "2026-11-26"})
+    due_on = DeadlineField("填报截止日期", validators=[Optional()])
     ranks = MultiCheckboxField("填报人员层级（不选为全部）", choices=choices(RANK_LABELS.items()))
     unit_ids = MultiCheckboxField("填报单位（不选为全部单位，含局领导班子）", coerce=int)
     sections = FieldList(FormField(SectionForm), min_entries=1)

@@ -136,7 +136,7 @@ def _render_fill(template: ChecklistTemplate, inspection: SelfInspection | None,
     return render_template(
         "checklists/fill.html", template=template, inspection=inspection, values=values, errors=errors or {},
         locked=locked, message=message, version=inspection.version if inspection is not None else None,
-        autosave_seconds=current_app.config["CHECKLIST_AUTOSAVE_SECONDS"],
+        autosave_seconds=current_app.config["CHECKLIST_AUTOSAVE_SECONDS"], max_text=services.MAX_TEXT,
     ), status
 
 

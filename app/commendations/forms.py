@@ -1,9 +1,9 @@
 """The commendation form: a person or a whole unit, the honour, reason, date, issuer, recommendation."""
-from wtforms import DateField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from app.commendations.models import Recommendation
-from app.forms import Form, choices
+from app.forms import DATE_MESSAGE, Form, PastDayField, choices
 
 PERSON, UNIT = "person", "unit"
 HONOUR_EXAMPLES = "作风建设先进个人、作风建设先进集体、服务群众标兵、优秀共产党员"
@@ -17,8 +17,7 @@ class CommendationForm(Form):
                          render_kw={"size": 30, "placeholder": "如：作风建设先进个人"})
     reason = TextAreaField("表彰事由", validators=[DataRequired("请填写表彰事由。"), Length(max=2000)],
                            render_kw={"rows": 4})
-    awarded_on = DateField("表彰日期", validators=[DataRequired("请按 2026-11-26 的格式填写日期。")],
-                           render_kw={"placeholder": "2026-11-26"})
+    awarded_on = PastDayField("表彰日期", validators=[DataRequired(DATE_MESSAGE)])
     issuer = StringField("表彰单位", validators=[DataRequired("请填写表彰单位。"), Length(max=100)],
                          render_kw={"placeholder": "如：局党组"})
     recommendation = SelectField("推荐情况", choices=choices(Recommendation.choices()))

@@ -1,10 +1,10 @@
 """Commitment-letter forms: signing, and the template 专项办 writes."""
-from wtforms import BooleanField, DateField, StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from app.commitments.models import PLACEHOLDERS
 from app.commitments.services import unknown_placeholders
-from app.forms import Form, MultiCheckboxField, choices
+from app.forms import DeadlineField, Form, MultiCheckboxField, choices
 from app.org.models import RANK_LABELS
 
 PROMISE = "本人已认真阅读并郑重承诺"
@@ -23,7 +23,7 @@ class LetterTemplateForm(Form):
                         render_kw={"placeholder": "作风建设承诺书"})
     body = TextAreaField("正文", validators=[DataRequired("请填写正文。"), Length(max=10000)])
     target_ranks = MultiCheckboxField("须签署的职级", choices=choices(RANK_LABELS.items()))
-    due_on = DateField("签署截止日期", validators=[Optional()], render_kw={"placeholder": "2026-11-26"})
+    due_on = DeadlineField("签署截止日期", validators=[Optional()])
     submit = SubmitField("保存")
 
     def validate_body(self, field):

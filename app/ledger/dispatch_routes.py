@@ -1,31 +1,55 @@
-"""上级通报 views: file a finding to several units, see who has answered, answer for a unit."""
+"""上级通报 views: file a finding to several units, see who has answered, answer for a unit; the
+sender corrects or withdraws it until a unit answers."""
 from collections import defaultdict
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
+from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
+from wtforms import BooleanField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
-from app.forms import Form, MultiCheckboxField, choices
-from app.ledger import bp, dispatches, services
-from app.ledger.forms import DATE_MESSAGE, LedgerItemForm
+from app.forms import DATE_MESSAGE, DeadlineField, Form, MultiCheckboxField, choices
+from app.ledger import bp, dispatches, evidence, services
+from app.ledger.forms import LedgerItemForm
 from app.ledger.models import CATEGORIES, Dispatch, DispatchTarget, LedgerItem, Source
 from app.ledger.routes import _first_error, _item_form_choices
 from app.org.models import Unit, UnitKind, units_in_order
 from app.templating import today
 
 
-class DispatchForm(Form):
+class DispatchTextForm(Form):
+    """What a dispatch says and where it came from: filed with it, corrected by its sender."""
+
     title = StringField("通报标题", validators=[DataRequired("请填写通报标题。"), Length(max=200)])
+    source_unit = StringField("来文单位", validators=[Optional(), Length(max=100)],
+                              render_kw={"placeholder": "如：县纪委监委"})
+    document_number = StringField("文号", validators=[Optional(), Length(max=60)],
+                                  render_kw={"placeholder": "如：青纪通〔2026〕8号"})
     description = TextAreaField("通报的问题", validators=[DataRequired("请填写通报的问题。"), Length(max=2000)])
+    due_on = DeadlineField("答复时限", validators=[DataRequired(DATE_MESSAGE)])
+    document = FileField("通报原件")
+
+    def text_fields(self) -> dict:
+        return {"title": self.title.data, "description": self.description.data, "due_on": self.due_on.data,
+                "source_unit": self.source_unit.data or "", "document_number": self.document_number.data or ""}
+
+
+def _checked_document(form: DispatchTextForm) -> evidence.CheckedFile | None:
+    """The uploaded original, checked as 制度文件 are; None when no file was chosen."""
+    upload = request.files.get(form.document.name)
+    if not upload or not upload.filename:
+        return None
+    return evidence.check(upload, dispatches.DOCUMENT_KINDS, dispatches.DOCUMENT_LABEL)
+
+
+class DispatchForm(DispatchTextForm):
     category = SelectField("问题类别", choices=choices((c, c) for c in CATEGORIES))
-    due_on = DateField("答复时限", validators=[DataRequired(DATE_MESSAGE)], render_kw={"placeholder": "2026-11-26"})
     all_units = BooleanField("全部单位")
     unit_ids = MultiCheckboxField("下发单位", coerce=int)
     submit = SubmitField("下发")
@@ -43,6 +67,11 @@ class DispatchForm(Form):
         if self.all_units.data:
             return [choice.value for choice in self.unit_ids.choices]
         return list(self.unit_ids.data)
+
+
+class WithdrawForm(Form):
+    reason = TextAreaField("撤回原因", validators=[DataRequired("请填写撤回原因。"),
+                                               Length(max=dispatches.MAX_WITHDRAW_REASON)], render_kw={"rows": 2})
 
 
 class ZeroReportForm(Form):
@@ -95,6 +124,7 @@ def list_dispatches():
             targets = targets.where(DispatchTarget.unit_id.in_(scope))
         if pending:
             targets = targets.where(DispatchTarget.answered_at.is_(None))
+            query = query.where(Dispatch.withdrawn_at.is_(None))
         query = query.where(Dispatch.id.in_(targets))
     page = db.paginate(query.order_by(Dispatch.created_at.desc(), Dispatch.id.desc()), per_page=50,
                        error_out=False)
@@ -128,18 +158,120 @@ def dispatch_create():
     form = DispatchForm(_target_units())
     if form.validate_on_submit():
         try:
+            document = _checked_document(form)
+        except evidence.EvidenceRefused as refused:
+            form.document.errors = [str(refused)]
+            return _render_form(form), 422
+        dispatch = None
+        try:
             dispatch = dispatches.create_dispatch(
                 current_user, campaign, form.title.data, form.description.data, form.category.data,
-                form.due_on.data, form.chosen_unit_ids(),
+                form.due_on.data, form.chosen_unit_ids(), source_unit=form.source_unit.data,
+                document_number=form.document_number.data, document=document,
             )
+            db.session.commit()
         except services.LedgerError as refused:
             db.session.rollback()
             flash(str(refused), "error")
-            return render_template("ledger/dispatches/form.html", form=form), refused.status
-        db.session.commit()
+            return _render_form(form), refused.status
+        except Exception:
+            # Nothing saved (a failed commit): no file stays on disk without its record.
+            stored = dispatch.file_stored_name if dispatch is not None else ""
+            db.session.rollback()
+            if stored:
+                dispatches.discard_document(stored)
+            raise
         flash(f"已将上级通报「{dispatch.title}」下发至 {len(dispatch.targets)} 个单位。", "success")
         return redirect(_detail_url(dispatch.id))
-    return render_template("ledger/dispatches/form.html", form=form), 422 if form.errors else 200
+    return _render_form(form), 422 if form.errors else 200
+
+
+@bp.route("/dispatches/<int:dispatch_id>/edit", methods=["GET", "POST"])
+def dispatch_edit(dispatch_id: int):
+    """更正上级通报: its sender corrects the deadline, text, source or original until a unit answers."""
+    dispatch = _load_dispatch(dispatch_id)
+    policy.require("dispatch.correct", dispatch)
+    try:
+        dispatches.check_changeable(dispatch, "更正")
+    except services.LedgerError as refused:
+        return _render_detail(dispatch, str(refused), refused.status)
+    form = DispatchTextForm(obj=dispatch)
+    if not form.validate_on_submit():
+        return _render_edit(dispatch, form, 422 if form.errors else 200)
+    try:
+        document = _checked_document(form)
+    except evidence.EvidenceRefused as refused:
+        form.document.errors = [str(refused)]
+        return _render_edit(dispatch, form, 422)
+    kept = dispatch.file_stored_name
+    try:
+        changes = dispatches.correct_dispatch(dispatch, current_user, document=document, **form.text_fields())
+        db.session.commit()
+    except (services.LedgerError, StaleDataError) as refused:
+        _roll_back(dispatch, kept)
+        dispatch = db.session.get(Dispatch, dispatch_id)
+        if isinstance(refused, StaleDataError):
+            return _render_detail(dispatch, "刚有单位答复了该通报，不能再更正。", 409)
+        if refused.status == 422:
+            return _render_edit(dispatch, form, 422, str(refused))
+        return _render_detail(dispatch, str(refused), refused.status)
+    except Exception:
+        _roll_back(dispatch, kept)
+        raise
+    flash(f"已更正上级通报「{dispatch.title}」：{'、'.join(changes)}。", "success")
+    return redirect(_detail_url(dispatch_id))
+
+
+def _roll_back(dispatch: Dispatch, kept: str) -> None:
+    """Undo a correction: the original stored for it, if any, goes too (the record keeps `kept`)."""
+    stored = dispatch.file_stored_name
+    db.session.rollback()
+    if stored and stored != kept:
+        dispatches.discard_document(stored)
+
+
+def _render_form(form: DispatchForm) -> str:
+    return render_template("ledger/dispatches/form.html", form=form, dispatch=None,
+                           document_label=dispatches.DOCUMENT_LABEL)
+
+
+def _render_edit(dispatch: Dispatch, form: DispatchTextForm, status: int, error: str | None = None):
+    return render_template("ledger/dispatches/edit.html", dispatch=dispatch, form=form, error=error,
+                           document_label=dispatches.DOCUMENT_LABEL), status
+
+
+@bp.route("/dispatches/<int:dispatch_id>/withdraw", methods=["POST"])
+def dispatch_withdraw(dispatch_id: int):
+    """撤回上级通报, with a reason: until a unit answers; kept, marked 已撤回, asks nobody anything."""
+    dispatch = _load_dispatch(dispatch_id)
+    policy.require("dispatch.correct", dispatch)
+    form = WithdrawForm()
+    if not form.validate_on_submit():
+        return _render_detail(dispatch, _first_error(form), 422, withdraw_form=form)
+    try:
+        dispatches.withdraw_dispatch(dispatch, current_user, form.reason.data)
+        db.session.commit()
+    except (services.LedgerError, StaleDataError) as refused:
+        db.session.rollback()
+        dispatch = db.session.get(Dispatch, dispatch_id)
+        if isinstance(refused, StaleDataError):
+            return _render_detail(dispatch, "刚有单位答复了该通报，不能再撤回。", 409)
+        return _render_detail(dispatch, str(refused), refused.status,
+                              withdraw_form=form if refused.status == 422 else None)
+    flash(f"已撤回上级通报「{dispatch.title}」。", "success")
+    return redirect(_detail_url(dispatch_id))
+
+
+@bp.route("/dispatches/<int:dispatch_id>/document")
+def dispatch_document(dispatch_id: int):
+    """The dispatch's original document, as an attachment, to whoever may see the dispatch."""
+    dispatch = _load_dispatch(dispatch_id)
+    if not dispatch.file_stored_name:
+        abort(404)
+    path = dispatches.document_path(dispatch)
+    if not path.exists():
+        abort(404)
+    return send_file(path, mimetype=dispatch.file_content_type, as_attachment=True, download_name=dispatch.file_name)
 
 
 @bp.route("/dispatches/<int:dispatch_id>")
@@ -149,7 +281,8 @@ def dispatch_detail(dispatch_id: int):
 
 
 def _render_detail(dispatch: Dispatch, error: str | None = None, status: int = 200,
-                   zero_form: ZeroReportForm | None = None, zero_target_id: int | None = None):
+                   zero_form: ZeroReportForm | None = None, zero_target_id: int | None = None,
+                   withdraw_form: WithdrawForm | None = None):
     scope = policy.visible_unit_ids(current_user)
     query = (
         select(DispatchTarget).join(Unit).where(DispatchTarget.dispatch_id == dispatch.id)
@@ -170,7 +303,7 @@ def _render_detail(dispatch: Dispatch, error: str | None = None, status: int = 2
     # The answer forms: a unit head has one target; each gets its own blank form and version.
     zero_forms = {}
     for target in targets:
-        if target.answered_at is None and policy.can(current_user, "dispatch.zero_report", target):
+        if dispatch.withdrawn_at is None and target.answered_at is None and policy.can(current_user, "dispatch.zero_report", target):
             if zero_form is not None and target.id == zero_target_id:
                 zero_form.version.data = target.version
                 zero_forms[target.id] = zero_form
@@ -179,14 +312,20 @@ def _render_detail(dispatch: Dispatch, error: str | None = None, status: int = 2
     # Whose answer this person may file items for (after a 零报告 only those allowed to correct one).
     fileable = {
         target.id for target in targets
-        if policy.can(current_user, "dispatch.answer", target)
+        if dispatch.withdrawn_at is None and policy.can(current_user, "dispatch.answer", target)
         and (not target.zero_report or policy.can(current_user, "dispatch.correct_zero_report", target))
     }
+    # The sender's 更正 / 撤回, while no unit has answered (all targets count, seen or not).
+    changeable = (policy.can(current_user, "dispatch.correct", dispatch) and dispatch.withdrawn_at is None
+                  and all(target.answered_at is None for target in dispatch.targets))
+    if changeable and withdraw_form is None:
+        withdraw_form = WithdrawForm(formdata=None)
     response = render_template(
         "ledger/dispatches/detail.html", dispatch=dispatch, targets=targets, items=items, unanswered=unanswered,
         rows=unanswered if show_unanswered else targets, show_unanswered=show_unanswered, zero_forms=zero_forms,
-        error=error, overdue=dispatch.due_on is not None and dispatch.due_on < today(), scoped=scope is not None,
-        fileable=fileable,
+        error=error, overdue=dispatch.due_on is not None and dispatch.due_on < today() and not dispatch.withdrawn_at,
+        scoped=scope is not None, fileable=fileable, changeable=changeable,
+        withdraw_form=withdraw_form if changeable else None,
     )
     # A refused boosted POST shows this page: keep the address bar on the page, not the POST URL.
     headers = {"HX-Replace-Url": url_for("ledger.dispatch_detail", dispatch_id=dispatch.id)} if status != 200 else {}

@@ -1,24 +1,13 @@
 """Ledger forms: the item itself and the small forms behind each action button."""
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    RadioField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
+from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.extensions import db
-from app.forms import Form, choices
+from app.forms import DATE_MESSAGE, DeadlineField, Form, choices
 from app.ledger.models import CATEGORIES, Handling, RectifyType, Source
 from app.org.models import Role, User
-
-DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 
 
 class LedgerItemForm(Form):
@@ -31,7 +20,7 @@ class LedgerItemForm(Form):
     measures = TextAreaField("整改措施", validators=[DataRequired("请填写整改措施。"), Length(max=2000)])
     leader_id = SelectField("责任领导", coerce=int)
     owner_id = SelectField("责任人", coerce=int)
-    due_on = DateField("整改时限", validators=[Optional()], render_kw={"placeholder": "2026-11-26"})
+    due_on = DeadlineField("整改时限", validators=[Optional()])
     remarks = TextAreaField("备注", validators=[Optional(), Length(max=1000)])
     version = HiddenField()
     submit = SubmitField("保存")
@@ -115,7 +104,7 @@ class SuperviseForm(VersionedForm):
 
 
 class ExtensionForm(VersionedForm):
-    new_due_on = DateField("新的整改时限", validators=[DataRequired(DATE_MESSAGE)])
+    new_due_on = DeadlineField("新的整改时限", validators=[DataRequired(DATE_MESSAGE)])
     reason = TextAreaField("延期理由", validators=[DataRequired("请填写延期理由。"), Length(max=1000)])
 
 

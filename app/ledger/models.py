@@ -324,8 +324,22 @@ class Dispatch(db.Model):
     due_on: Mapped[date | None] = mapped_column(Date)
     created_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Where the finding came from: the issuing body and its document number (文号).
+    source_unit: Mapped[str] = mapped_column(String(100), default="")
+    document_number: Mapped[str] = mapped_column(String(60), default="")
+    # The original document, stored like evidence files: outside static/, served through a view.
+    file_name: Mapped[str] = mapped_column(String(200), default="")
+    file_stored_name: Mapped[str] = mapped_column(String(80), default="")
+    file_content_type: Mapped[str] = mapped_column(String(100), default="")
+    file_size: Mapped[int] = mapped_column(Integer, default=0)
+    file_sha256: Mapped[str] = mapped_column(String(64), default="")
+    # Withdrawn by its sender before any unit answered: kept, shown as 已撤回, asks nobody anything.
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    withdraw_reason: Mapped[str] = mapped_column(String(500), default="")
 
-    created_by: Mapped[User] = relationship()
+    created_by: Mapped[User] = relationship(foreign_keys=[created_by_id])
+    withdrawn_by: Mapped[User | None] = relationship(foreign_keys=[withdrawn_by_id])
     targets: Mapped[list["DispatchTarget"]] = relationship(
         back_populates="dispatch", cascade="all, delete-orphan", order_by="DispatchTarget.id"
     )

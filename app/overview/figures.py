@@ -10,7 +10,8 @@ unit and rank level (班子成员 / 中层干部 / 一般干部):
 - 问题台账: items, closed (已销号), overdue (open past 整改时限), 督办, as app.ledger.figures defines
   them (discipline cases included: their problem is the unit's to rectify) — by the responsible unit
   and the rank level of the responsible person; 销号率 = closed ÷ items;
-- 学习出勤率 and 阅读率: as app.study.queries defines them (sessions whose sign-in has closed);
+- 学习出勤率 and 阅读率: as app.study.queries defines them (sessions whose sign-in has closed, not
+  cancelled ones);
 - 心得合格率: people with at least one 合格 学习心得 in the campaign ÷ everyone asked to study (every
   active person).
 

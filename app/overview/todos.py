@@ -66,7 +66,7 @@ def _unanswered_dispatches(unit_id: int) -> tuple[int, int]:
     unanswered, overdue = db.session.execute(
         select(func.count(DispatchTarget.id), func.count(case((Dispatch.due_on < today(), 1))))
         .join(Dispatch, Dispatch.id == DispatchTarget.dispatch_id)
-        .where(DispatchTarget.unit_id == unit_id, DispatchTarget.answered_at.is_(None))
+        .where(DispatchTarget.unit_id == unit_id, DispatchTarget.answered_at.is_(None), Dispatch.withdrawn_at.is_(None))
     ).one()
     return unanswered, overdue
 

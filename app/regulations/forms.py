@@ -1,12 +1,10 @@
 """Forms of the register of rules: the entry itself and the small forms behind each action."""
 from flask_wtf.file import FileField
-from wtforms import DateField, HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
-from app.forms import Form, choices
+from app.forms import DATE_MESSAGE, DeadlineField, Form, PastDayField, choices
 from app.regulations.models import RuleAction
-
-DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 
 
 class RegulationForm(Form):
@@ -39,15 +37,15 @@ class VersionedForm(Form):
 
 
 class IssueForm(VersionedForm):
-    issued_on = DateField("印发日期", validators=[DataRequired(DATE_MESSAGE)])
-    next_review_on = DateField("下次复审日期", validators=[Optional()])
+    issued_on = PastDayField("印发日期", validators=[DataRequired(DATE_MESSAGE)])
+    next_review_on = DeadlineField("下次复审日期", validators=[Optional()])
     document_number = StringField("文号", validators=[Optional(), Length(max=60)])
 
 
 class ReviewForm(VersionedForm):
     note = TextAreaField("复审意见", validators=[DataRequired("请填写复审意见。"), Length(max=1000)],
                          render_kw={"rows": 2, "placeholder": "如：经复审，制度内容与当前工作要求相适应，继续执行。"})
-    next_review_on = DateField("下次复审日期", validators=[DataRequired(DATE_MESSAGE)])
+    next_review_on = DeadlineField("下次复审日期", validators=[DataRequired(DATE_MESSAGE)])
 
 
 class AbolishForm(VersionedForm):

@@ -1,23 +1,13 @@
 """Study forms: a session, a speaker, a reading, a reflection and its review."""
 from datetime import time
 
-from wtforms import (
-    DateField,
-    HiddenField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-    TimeField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms import HiddenField, IntegerField, SelectField, StringField, SubmitField, TextAreaField, TimeField
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 
-from app.forms import Form, MultiCheckboxField, choices
+from app.forms import DATE_MESSAGE, DayField, DeadlineField, Form, MultiCheckboxField, choices
 from app.org.models import RANK_LABELS
 from app.study.models import ReadingKind, SessionKind
 
-DATE_MESSAGE = "请按 2026-11-26 的格式填写日期。"
 TIME_MESSAGE = "请按 14:30 的格式填写时间。"
 
 
@@ -31,14 +21,6 @@ class ClockField(TimeField):
             raise ValueError(TIME_MESSAGE) from None
 
 
-class DayField(DateField):
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata(valuelist)
-        except ValueError:
-            raise ValueError(DATE_MESSAGE) from None
-
-
 def _time(label: str, default: time) -> ClockField:
     return ClockField(label, default=default, validators=[InputRequired(TIME_MESSAGE)],
                       render_kw={"placeholder": "14:30", "class": "time"})
@@ -47,7 +29,7 @@ def _time(label: str, default: time) -> ClockField:
 class SessionForm(Form):
     kind = SelectField("活动形式", choices=choices(SessionKind.choices()))
     title = StringField("主题", validators=[DataRequired("请填写学习活动的主题。"), Length(max=200)])
-    day = DayField("日期", validators=[InputRequired(DATE_MESSAGE)], render_kw={"placeholder": "2026-11-26"})
+    day = DayField("日期", validators=[InputRequired(DATE_MESSAGE)])
     starts = _time("开始时间", time(9, 0))
     ends = _time("结束时间", time(11, 0))
     signin_opens = _time("签到开始", time(8, 30))
@@ -58,6 +40,12 @@ class SessionForm(Form):
     materials = TextAreaField("学习材料", validators=[Optional(), Length(max=5000)])
     submit = SubmitField("保存")
 
+    def validate_signin_closes(self, field):
+        """Sign-in closes by the end of the session: nobody signs in to what is over."""
+        ends, starts = self.ends.data, self.starts.data
+        if field.data is not None and ends is not None and starts is not None and starts < ends < field.data:
+            raise ValidationError(f"签到截止不能晚于结束时间（{self.ends.data:%H:%M}）。")
+
     def __init__(self, units, *args, **kwargs):
         """units: those the person may name as attending (None: their own unit only, not a choice)."""
         super().__init__(*args, **kwargs)
@@ -65,6 +53,11 @@ class SessionForm(Form):
             del self.target_units
         else:
             self.target_units.choices = choices((unit.id, unit.name) for unit in units)
+
+
+class CancelSessionForm(Form):
+    reason = TextAreaField("取消原因", validators=[DataRequired("请填写取消原因。"), Length(max=500)],
+                           render_kw={"rows": 2})
 
 
 class SpeakerForm(Form):
@@ -80,7 +73,7 @@ class ReadingForm(Form):
     link = StringField("链接（可选）", validators=[Optional(), Length(max=500)],
                        render_kw={"placeholder": "http://"})
     target_ranks = MultiCheckboxField("阅读人员层级（不选为全部）", choices=choices(RANK_LABELS.items()))
-    due_on = DayField("阅读期限", validators=[Optional()], render_kw={"placeholder": "2026-11-26"})
+    due_on = DeadlineField("阅读期限", validators=[Optional()])
     sort_order = IntegerField("排序号", default=0,
                               validators=[Optional(), NumberRange(0, 9999, "排序号应在 0 至 9999 之间。")])
     submit = SubmitField("保存")

@@ -45,8 +45,13 @@ class StudySession(db.Model):
     organiser_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     organiser_unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Cancelled (with the reason shown): nobody signs in, and its attendance counts nowhere.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    cancel_reason: Mapped[str] = mapped_column(String(500), default="")
 
     organiser: Mapped[User] = relationship(foreign_keys=[organiser_id])
+    cancelled_by: Mapped[User | None] = relationship(foreign_keys=[cancelled_by_id])
     organiser_unit: Mapped[Unit] = relationship(foreign_keys=[organiser_unit_id])
     target_units: Mapped[list[Unit]] = relationship(secondary="study_session_unit")
     speakers: Mapped[list["SessionSpeaker"]] = relationship(
@@ -64,13 +69,17 @@ class StudySession(db.Model):
     def rank_list(self) -> list[str]:
         return [rank for rank in self.target_ranks.split(",") if rank]
 
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
     def signin_open(self, now: datetime) -> bool:
         """Whether people may sign themselves in at `now` (the window's ends included)."""
-        return self.signin_opens_at <= now <= self.signin_closes_at
+        return not self.cancelled and self.signin_opens_at <= now <= self.signin_closes_at
 
     def counted(self, now: datetime) -> bool:
-        """Begun and its sign-in over: its attendance is final and counts in the rates."""
-        return self.starts_at <= now and self.signin_closes_at < now
+        """Begun and its sign-in over, not cancelled: its attendance is final and counts in the rates."""
+        return not self.cancelled and self.starts_at <= now and self.signin_closes_at < now
 
     @property
     def organiser_label(self) -> str:
@@ -78,7 +87,9 @@ class StudySession(db.Model):
         return "专项办" if self.organiser.role == "admin" else self.organiser_unit.name
 
     def stage(self, now: datetime) -> str:
-        """upcoming / signin (window open) / ongoing / ended, for the label shown on lists."""
+        """cancelled / upcoming / signin (window open) / ongoing / ended, for the label shown on lists."""
+        if self.cancelled:
+            return "cancelled"
         if self.signin_open(now):
             return "signin"
         if now < self.starts_at:
@@ -89,7 +100,7 @@ class StudySession(db.Model):
         return SESSION_STAGES[self.stage(now)]
 
 
-SESSION_STAGES = {"upcoming": "未开始", "signin": "签到中", "ongoing": "进行中", "ended": "已结束"}
+SESSION_STAGES = {"cancelled": "已取消", "upcoming": "未开始", "signin": "签到中", "ongoing": "进行中", "ended": "已结束"}
 
 
 class StudySessionUnit(db.Model):

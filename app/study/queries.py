@@ -13,7 +13,8 @@ like 缺席 does; it is counted and shown apart, so that a unit where many were 
 differently from one where many stayed away. People with no record yet are 未登记. 阅读率 = 已阅 ÷
 应阅. Rates are whole percentages rounded down (99.6% never shows as 100%). Rates across sessions
 (per unit, per rank level) count person-sessions of the sessions whose figures are final: begun,
-and their sign-in window closed (StudySession.counted).
+and their sign-in window closed, and not cancelled (StudySession.counted): a cancelled session
+counts in no rate, figure or to-do.
 """
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -220,7 +221,7 @@ def attendance_rows(campaign_id: int, now: datetime, unit_ids=None):
     return db.session.execute(
         _people_by_session().with_only_columns(User.unit_id, User.rank, *_attendance_counts())
         .where(StudySession.campaign_id == campaign_id, StudySession.starts_at <= now,
-               StudySession.signin_closes_at < now, _scope(unit_ids))
+               StudySession.signin_closes_at < now, StudySession.cancelled_at.is_(None), _scope(unit_ids))
         .group_by(User.unit_id, User.rank)
     ).all()
 
@@ -404,7 +405,7 @@ def todo_counts(user, campaign_id: int, now: datetime, soon: datetime) -> TodoCo
         )
         .select_from(StudySession)
         .outerjoin(Attendance, and_(Attendance.session_id == StudySession.id, Attendance.user_id == user.id))
-        .where(StudySession.campaign_id == campaign_id, sessions_for_person(user))
+        .where(StudySession.campaign_id == campaign_id, StudySession.cancelled_at.is_(None), sessions_for_person(user))
     ).one()
     unread = db.session.scalar(
         select(func.count(Reading.id))

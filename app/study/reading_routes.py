@@ -120,7 +120,7 @@ def edit_reading(reading_id: int):
     """Correct an item of the reading list."""
     reading = _load(reading_id)
     policy.require("reading.manage")
-    form = ReadingForm(obj=reading if request.method == "GET" else None)
+    form = ReadingForm(obj=reading if request.method == "GET" else None, due_on=reading.due_on)
     if request.method == "GET":
         form.target_ranks.data = reading.rank_list
     error = None

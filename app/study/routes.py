@@ -20,7 +20,7 @@ from app.htmx import document, is_htmx
 from app.ledger import evidence
 from app.org.models import RANK_LABELS, Unit, User, units_in_order
 from app.study import bp, queries, services
-from app.study.forms import SessionForm, SpeakerForm
+from app.study.forms import CancelSessionForm, SessionForm, SpeakerForm
 from app.study.models import (
     Attendance,
     AttendanceStatus,
@@ -151,7 +151,8 @@ def detail(session_id: int):
     return _render_detail(_load(session_id))
 
 
-def _render_detail(session: StudySession, error: str | None = None, status: int = 200, speaker_form=None):
+def _render_detail(session: StudySession, error: str | None = None, status: int = 200, speaker_form=None,
+                   cancel_form=None):
     entry = _entry(session)
     my_reflection = db.session.scalar(
         select(Reflection).where(Reflection.session_id == session.id, Reflection.user_id == current_user.id)
@@ -165,9 +166,12 @@ def _render_detail(session: StudySession, error: str | None = None, status: int 
             (user.id, f"{user.unit.name} · {user.full_name}") for user in queries.exchange_candidates(session)
             if user.id not in taken
         ]
+    if cancel_form is None and manage and not session.cancelled:
+        cancel_form = CancelSessionForm(formdata=None)
     return render_template("study/detail.html", session=session, entry=entry, now=utcnow(), error=error,
                            partial=_partial(session, policy.visible_unit_ids(current_user)),
-                           my_reflection=my_reflection, manage=manage, speaker_form=speaker_form), status
+                           my_reflection=my_reflection, manage=manage, speaker_form=speaker_form,
+                           cancel_form=cancel_form), status
 
 
 @bp.route("/sessions/<int:session_id>/sign-in", methods=["POST"])
@@ -349,6 +353,24 @@ def add_speaker(session_id: int):
                               speaker_form=form)
     flash(f"已登记发言人 {speaker.full_name}。", "success")
     return redirect(url_for("study.detail", session_id=session.id) + "#speakers")
+
+
+@bp.route("/sessions/<int:session_id>/cancel", methods=["POST"])
+def cancel_session(session_id: int):
+    """取消学习活动, with a reason: kept and shown as 已取消; its attendance no longer counts."""
+    session = _load(session_id)
+    policy.require("study.manage_session", session)
+    form = CancelSessionForm()
+    if not form.validate_on_submit():
+        return _render_detail(session, error=first_error(form), status=422, cancel_form=form)
+    try:
+        services.cancel_session(session, current_user, form.reason.data)
+        db.session.commit()
+    except services.StudyError as refused:
+        db.session.rollback()
+        return _render_detail(db.session.get(StudySession, session_id), error=str(refused), status=refused.status)
+    flash(f"已取消{session.kind_label}「{session.title}」。", "success")
+    return redirect(url_for("study.detail", session_id=session.id))
 
 
 @bp.route("/speakers/<int:speaker_id>/delete", methods=["POST"])

@@ -38,6 +38,8 @@ from app.study.queries import attendance_sheet, must_attend, must_read
 from app.templating import format_datetime
 
 MIN_REFLECTION_LENGTH = 200  # characters, not counting spaces and line breaks
+MAX_REASON = 200  # 请假事由 on the attendance sheet, as the column holds
+MAX_CANCEL_REASON = 500
 
 
 class StudyError(Exception):
@@ -108,6 +110,7 @@ SESSION_FIELDS = {
 
 def edit_session(session: StudySession, actor, **fields) -> None:
     """Correct a session; the audit row names what changed."""
+    _check_not_cancelled(session, "修改")
     fields["target_ranks"] = _ranks(fields.get("target_ranks"))
     fields["title"] = fields["title"].strip()
     fields["place"] = fields["place"].strip()
@@ -129,6 +132,27 @@ def edit_session(session: StudySession, actor, **fields) -> None:
                      fields=[SESSION_FIELDS[name] for name in changed], actor=actor)
 
 
+def _check_not_cancelled(session: StudySession, doing: str) -> None:
+    if session.cancelled:
+        raise Conflict(f"该学习活动已于 {format_datetime(session.cancelled_at)} 取消（{session.cancel_reason}），不能再{doing}。")
+
+
+def cancel_session(session: StudySession, actor, reason: str, now: datetime | None = None) -> None:
+    """取消学习活动: kept with its reason; nobody signs in, and its attendance counts nowhere."""
+    _check_not_cancelled(session, "取消")
+    reason = (reason or "").strip()
+    if not reason:
+        raise Invalid("请填写取消原因。")
+    if len(reason) > MAX_CANCEL_REASON:
+        raise Invalid(f"取消原因不超过 {MAX_CANCEL_REASON} 字（现有 {len(reason)} 字），请精简后再提交。")
+    session.cancelled_at = now or utcnow()
+    session.cancelled_by_id = actor.id
+    session.cancel_reason = reason
+    db.session.flush()
+    audit.record("study.session_cancelled", session, f"取消{session.kind_label}「{session.title}」：{reason}",
+                 reason=reason, starts_at=session.starts_at.isoformat(), actor=actor)
+
+
 def _window(session: StudySession) -> str:
     return f"{format_datetime(session.signin_opens_at)} 至 {format_datetime(session.signin_closes_at)}"
 
@@ -136,6 +160,7 @@ def _window(session: StudySession) -> str:
 def sign_in(session: StudySession, user, now: datetime | None = None) -> Attendance:
     """签到: the person records their own presence, only while the window is open."""
     now = now or utcnow()
+    _check_not_cancelled(session, "签到")
     if not must_attend(session, user):
         raise Conflict("您不在本次学习活动的参加范围内，无需签到。")
     if now < session.signin_opens_at:
@@ -173,6 +198,7 @@ def record_attendance(session: StudySession, actor, entries: dict[int, tuple[str
     may be named: a unit head records their own unit's people. Returns how many people changed;
     one audit row lists them."""
     now = now or utcnow()
+    _check_not_cancelled(session, "登记考勤")
     sheet = {user.id: (user, record) for user, record in attendance_sheet(session, unit_ids)}
     missing_reason, changes = [], []
     for user_id, (status, reason) in entries.items():
@@ -182,8 +208,10 @@ def record_attendance(session: StudySession, actor, entries: dict[int, tuple[str
             continue
         if status not in set(AttendanceStatus):
             raise Invalid("出勤情况只能是出席、请假或缺席。")
-        reason = (reason or "").strip()[:200]
+        reason = (reason or "").strip()
         user, record = sheet[user_id]
+        if len(reason) > MAX_REASON:
+            raise Invalid(f"{user.full_name}的请假事由不超过 {MAX_REASON} 字（现有 {len(reason)} 字），请精简后再保存。")
         if status == AttendanceStatus.LEAVE and not reason:
             missing_reason.append(user.full_name)
             continue
@@ -300,13 +328,15 @@ def _check_version(reflection: Reflection, version: int | None, doing: str) -> N
         raise Conflict(f"该心得刚被修改或审阅过，当前状态为「{reflection.state_label}」。请查看最新内容后再{doing}。")
 
 
-def reflection_sessions(user, campaign_id: int) -> list[StudySession]:
-    """The sessions `user` may write a reflection on: those they must attend or attended."""
+def reflection_sessions(user, campaign_id: int, now: datetime | None = None) -> list[StudySession]:
+    """The sessions `user` may write a reflection on: those they must attend or attended, once
+    they have begun (a reflection on a session that has not happened yet is no reflection)."""
     from app.study.queries import visible_sessions
 
+    now = now or utcnow()
     return [
         session for session, record in visible_sessions(user, campaign_id)
-        if record is not None or must_attend(session, user)
+        if not session.cancelled and session.starts_at <= now and (record is not None or must_attend(session, user))
     ]
 
 
@@ -314,7 +344,11 @@ def write_reflection(actor, campaign, session: StudySession | None, title: str, 
                      submit: bool, now: datetime | None = None) -> Reflection:
     """A new reflection, on a session or on the campaign as a whole; a draft unless `submit`."""
     if session is not None:
-        if session.campaign_id != campaign.id or session not in reflection_sessions(actor, campaign.id):
+        if session.campaign_id != campaign.id or session not in reflection_sessions(actor, campaign.id, now):
+            if session.cancelled:
+                raise Invalid("该学习活动已取消，不能就其撰写心得。")
+            if session.starts_at > (now or utcnow()):
+                raise Invalid(f"该学习活动尚未开始（{format_datetime(session.starts_at)} 开始），开始后才能撰写心得。")
             raise Invalid("只能就本人参加的学习活动撰写心得。")
         taken = db.session.scalar(
             select(Reflection.id).where(Reflection.user_id == actor.id, Reflection.session_id == session.id)

@@ -143,6 +143,49 @@
     }
   }
 
-  document.addEventListener('DOMContentLoaded', function () { initChecklists(document); });
-  document.addEventListener('htmx:load', function (event) { initChecklists(event.target); });
+  /* Live count of a limited text field (data-maxlength, set by the form-field macro; the label states
+     the limit for those without JavaScript). The server refuses longer text with the field named;
+     nothing is cut. The count is of characters as the server counts them: a character outside the
+     Basic Multilingual Plane (a surrogate pair) counts once. */
+  function textLength(text) {
+    return text.replace(/[\uD800-\uDBFF][\uDC00-\uDFFF]/g, '_').length;
+  }
+
+  function showCount(field) {
+    var counter = field.zfCounter;
+    if (!counter) { return; }
+    var limit = parseInt(field.getAttribute('data-maxlength'), 10);
+    var length = textLength(field.value || '');
+    if (length > limit) {
+      counter.className = 'char-count over';
+      counter.innerHTML = '已输入 ' + length + ' 字，超出 ' + (length - limit) + ' 字（限' + limit + '字）';
+    } else {
+      counter.className = 'char-count';
+      counter.innerHTML = '已输入 ' + length + ' / ' + limit + ' 字';
+    }
+  }
+
+  function initCounts(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    var fields = root.querySelectorAll('[data-maxlength]');
+    for (var i = 0; i < fields.length; i++) {
+      var field = fields[i];
+      if (field.zfCounter) { continue; }
+      var counter = document.createElement('div');
+      counter.setAttribute('aria-live', 'polite');
+      field.parentNode.insertBefore(counter, field.nextSibling);
+      field.zfCounter = counter;
+      showCount(field);
+    }
+  }
+
+  function countEvent(event) {
+    if (event.target && event.target.zfCounter) { showCount(event.target); }
+  }
+  document.addEventListener('input', countEvent);
+  document.addEventListener('keyup', countEvent);  /* IE11 misses input on some edits (delete, cut) */
+  document.addEventListener('change', countEvent);
+
+  document.addEventListener('DOMContentLoaded', function () { initChecklists(document); initCounts(document); });
+  document.addEventListener('htmx:load', function (event) { initChecklists(event.target); initCounts(event.target); });
 })();

@@ -23,6 +23,7 @@ from app import audit
 from app.audit import AuditLog
 from app.commitments import services as letter_services
 from app.extensions import db
+from app.ledger import dispatches as dispatch_services
 from app.ledger.models import RectifyType
 from app.regulations import services as rule_services
 from app.study import services as study_services
@@ -97,6 +98,13 @@ def _open_session(w):
         w["admin"], w["campaign"], kind="central", title="集中学习", starts_at=now, ends_at=now + timedelta(hours=2),
         place="会议室", signin_opens_at=now - timedelta(minutes=30), signin_closes_at=now + timedelta(minutes=30),
         target_ranks=[], target_units=[], materials="")
+
+
+def _fresh_dispatch(w):
+    """A dispatch no unit has answered yet: its sender may still correct or withdraw it."""
+    w["fresh_dispatch"] = dispatch_services.create_dispatch(
+        w["inspector"], w["campaign"], "关于会风会纪的通报", "部分会议迟到。", "纪律意识", today() + timedelta(days=15),
+        [w["office"].id])
 
 
 def _submitted_reflection(w):
@@ -241,6 +249,13 @@ ACTIONS = {
         "head", lambda w: f"/ledger/dispatches/{w['dispatch'].id}/answer/{w['target'].id}/zero",
         lambda w: {"version": w["target"].version, "confirm": "y", "note": "经逐人自查无此问题。"},
         ("dispatch.zero_report",)),
+    "ledger.dispatch_edit": Action("inspector", lambda w: f"/ledger/dispatches/{w['fresh_dispatch'].id}/edit",
+                                   lambda w: {"title": "关于会风会纪的通报（更正）", "description": "部分会议迟到早退。",
+                                              "due_on": day(20), "source_unit": "县纪委监委",
+                                              "document_number": "青纪通〔2026〕9号", "document": pdf("原件.pdf")},
+                                   ("dispatch.corrected",), setup=_fresh_dispatch),
+    "ledger.dispatch_withdraw": Action("inspector", lambda w: f"/ledger/dispatches/{w['fresh_dispatch'].id}/withdraw",
+                                       lambda w: {"reason": "误发"}, ("dispatch.withdrawn",), setup=_fresh_dispatch),
     "regulations.create": Action("head", lambda w: "/regulations/new", lambda w: {
         "title": "考勤制度", "owner_unit_id": w["office"].id, "action": "new", "document_number": "",
         "summary": "考勤。"}, ("regulation.created",)),
@@ -266,6 +281,8 @@ ACTIONS = {
                                    ("study.session_scheduled",)),
     "study.edit_session": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/edit",
                                  lambda w: session_fields("作风建设交流发言（改期）", 2), ("study.session_edited",)),
+    "study.cancel_session": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/cancel",
+                                   lambda w: {"reason": "与县委中心组学习冲突"}, ("study.session_cancelled",)),
     "study.attendance": Action("admin", lambda w: f"/study/sessions/{w['exchange'].id}/attendance",
                                lambda w: {f"status-{w['staff'].id}": "present"}, ("study.attendance_recorded",)),
     "study.sign_in": Action("staff", lambda w: f"/study/sessions/{w['open_session'].id}/sign-in", lambda w: {},

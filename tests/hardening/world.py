@@ -4,9 +4,11 @@ The crawls of tests/hardening (headers, escaping, exports) open every GET route 
 each view renders its page rather than a 404. `URL_ARGS` maps a route's parameter name to the
 record it takes; a new parameter name fails `url_args()` until it is added here.
 """
+import io
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
+from werkzeug.datastructures import FileStorage
 
 from app import create_app
 from app.checklists import services as checklists
@@ -44,7 +46,7 @@ FREE_TEXT = {
     "ledger_event": ("note",),
     "evidence": ("original_name",),
     "extension_request": ("reason", "decision_note"),
-    "dispatch": ("title", "description"),
+    "dispatch": ("title", "description", "source_unit", "document_number", "file_name", "withdraw_reason"),
     "dispatch_target": ("zero_report_note",),
     "checklist_template": ("title", "instructions"),
     "checklist_section": ("title",),
@@ -54,7 +56,7 @@ FREE_TEXT = {
     "self_inspection_event": ("note",),
     "letter_template": ("title", "body"),
     "signature": ("title", "rendered_text", "typed_name", "address"),
-    "study_session": ("title", "place", "materials"),
+    "study_session": ("title", "place", "materials", "cancel_reason"),
     "session_speaker": ("topic",),
     "session_file": ("original_name",),
     "attendance": ("reason",),
@@ -111,7 +113,8 @@ def build_world() -> dict:
 
     dispatch = w["dispatch"] = dispatches.create_dispatch(
         w["inspector"], campaign, "关于窗口服务问题的通报", "部分窗口存在推诿现象。", "工作效率", day + timedelta(days=15),
-        [office.id, w["other"].id])
+        [office.id, w["other"].id], source_unit="县纪委监委", document_number="青纪通〔2026〕8号",
+        document=evidence.check(FileStorage(io.BytesIO(PDF), filename="通报原件.pdf")))
     w["target"] = next(t for t in dispatch.targets if t.unit_id == office.id)
     answered = next(t for t in dispatch.targets if t.unit_id == w["other"].id)
     dispatches.zero_report(answered, w["other_head"], answered.version, True, "经逐人自查，未发现此类问题。")

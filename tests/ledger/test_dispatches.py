@@ -65,6 +65,16 @@ def test_inspector_files_one_finding_to_several_units(world, client, auth):
     assert set(row.details_dict["units"]) == {"办公室", "财务股"}
 
 
+def test_filing_refuses_an_answer_deadline_in_the_past(world, client, auth):
+    auth.login("inspector")
+    response = client.post("/ledger/dispatches/new", data={
+        "title": "窗口服务问题", "description": "群众反映多个窗口推诿扯皮", "category": "服务群众",
+        "due_on": (today() - timedelta(days=1)).isoformat(), "all_units": "y",
+    })
+    assert response.status_code == 422 and "答复时限不能早于今天" in response.text
+    assert db.session.scalar(select(Dispatch)) is None
+
+
 def test_admin_files_to_every_unit_with_one_tick_and_no_script(world, client, auth):
     auth.login("admin")
     response = client.post("/ledger/dispatches/new", data={
@@ -438,3 +448,136 @@ def test_services_refuse_what_the_routes_would(world):
         dispatches.zero_report(target, world["head"], None, True, "无")
     with pytest.raises(services.Invalid):
         dispatches.create_dispatch(world["inspector"], world["campaign"], "t", "d", "服务群众", None, [])
+
+
+# -- 来文单位, 文号, the original; correction and withdrawal by the sender --------------------------
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def test_filing_records_the_source_and_the_original_which_every_reader_can_download(world, client, auth):
+    import io
+
+    auth.login("inspector")
+    response = client.post("/ledger/dispatches/new", data={
+        "title": "窗口服务问题", "description": "群众反映多个窗口推诿扯皮", "category": "服务群众",
+        "due_on": (today() + timedelta(days=7)).isoformat(), "unit_ids": [world["office"].id],
+        "source_unit": "县纪委监委", "document_number": "青纪通〔2026〕8号",
+        "document": (io.BytesIO(PDF), "通报原件.pdf"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 302
+    dispatch = db.session.scalars(select(Dispatch)).one()
+    assert (dispatch.source_unit, dispatch.document_number, dispatch.file_name) == (
+        "县纪委监委", "青纪通〔2026〕8号", "通报原件.pdf")
+    auth.logout()
+    auth.login("head")
+    page = client.get(f"/ledger/dispatches/{dispatch.id}").text
+    assert "县纪委监委" in page and "青纪通〔2026〕8号" in page and "通报原件.pdf" in page
+    download = client.get(f"/ledger/dispatches/{dispatch.id}/document")
+    assert download.status_code == 200 and download.data == PDF and "attachment" in download.headers["Content-Disposition"]
+    auth.logout()
+    auth.login("other_head")  # not sent to 财务股
+    assert client.get(f"/ledger/dispatches/{dispatch.id}/document").status_code == 404
+
+
+def test_a_disguised_original_is_refused(world, client, auth):
+    import io
+
+    auth.login("inspector")
+    response = client.post("/ledger/dispatches/new", data={
+        "title": "窗口服务问题", "description": "推诿扯皮", "category": "服务群众",
+        "due_on": (today() + timedelta(days=7)).isoformat(), "all_units": "y",
+        "document": (io.BytesIO(b"<html>"), "通报.pdf"),
+    }, content_type="multipart/form-data")
+    assert response.status_code == 422 and "内容与扩展名不符" in response.text
+    assert db.session.scalar(select(Dispatch)) is None
+
+
+def _edit_data(dispatch, **overrides):
+    data = {"title": dispatch.title, "description": dispatch.description, "due_on": dispatch.due_on.isoformat(),
+            "source_unit": dispatch.source_unit, "document_number": dispatch.document_number}
+    data.update(overrides)
+    return data
+
+
+def test_the_sender_corrects_the_deadline_and_text_and_the_audit_keeps_both(world, client, auth):
+    dispatch = _dispatch(world)
+    old_due = dispatch.due_on
+    new_due = today() + timedelta(days=20)
+    auth.login("inspector")
+    assert "更正" in client.get(f"/ledger/dispatches/{dispatch.id}").text
+    response = client.post(f"/ledger/dispatches/{dispatch.id}/edit",
+                           data=_edit_data(dispatch, due_on=new_due.isoformat(), description="更正后的问题描述"))
+    assert response.status_code == 302
+    db.session.refresh(dispatch)
+    assert dispatch.due_on == new_due and dispatch.description == "更正后的问题描述"
+    row = _audit("dispatch.corrected")[-1]
+    assert row.actor_id == world["inspector"].id
+    assert row.details_dict["changes"]["答复时限"] == [old_due.isoformat(), new_due.isoformat()]
+    assert row.details_dict["changes"]["通报的问题"] == ["部分窗口工作人员对群众咨询敷衍推诿。", "更正后的问题描述"]
+
+
+def test_a_correction_may_not_move_the_deadline_into_the_past(world, client, auth):
+    dispatch = _dispatch(world)
+    auth.login("inspector")
+    response = client.post(f"/ledger/dispatches/{dispatch.id}/edit",
+                           data=_edit_data(dispatch, due_on=(today() - timedelta(days=1)).isoformat()))
+    assert response.status_code == 422 and "答复时限不能早于今天" in response.text
+    assert _audit("dispatch.corrected") == []
+
+
+def test_only_the_sender_corrects_or_withdraws(world, client, auth):
+    dispatch = _dispatch(world)
+    make_user(Role.INSPECTOR, world["bureau"], "inspector2")
+    db.session.commit()
+    for username in ("inspector2", "admin", "head"):
+        auth.logout()
+        auth.login(username)
+        assert client.get(f"/ledger/dispatches/{dispatch.id}/edit").status_code == 403
+        assert client.post(f"/ledger/dispatches/{dispatch.id}/withdraw", data={"reason": "误发"}).status_code == 403
+    assert _audit("dispatch.withdrawn") == [] and db.session.get(Dispatch, dispatch.id).withdrawn_at is None
+
+
+def test_no_correction_or_withdrawal_once_a_unit_has_answered(world, client, auth):
+    dispatch = _dispatch(world)
+    target = _target(dispatch, world["office"])
+    dispatches.zero_report(target, world["head"], target.version, True, "经逐人自查，未发现此类问题。")
+    db.session.commit()
+    auth.login("inspector")
+    page = client.get(f"/ledger/dispatches/{dispatch.id}").text
+    assert "撤回通报" not in page
+    refused = client.post(f"/ledger/dispatches/{dispatch.id}/edit", data=_edit_data(dispatch, title="新标题"))
+    assert refused.status_code == 409 and "已有 1 个单位答复（办公室）" in refused.text
+    refused = client.post(f"/ledger/dispatches/{dispatch.id}/withdraw", data={"reason": "误发"})
+    assert refused.status_code == 409
+    assert db.session.get(Dispatch, dispatch.id).title != "新标题" and _audit("dispatch.withdrawn") == []
+
+
+def test_an_answer_from_before_a_correction_is_refused(world):
+    dispatch = _dispatch(world)
+    target = _target(dispatch, world["office"])
+    seen = target.version
+    dispatches.correct_dispatch(dispatch, world["inspector"], title=dispatch.title, description="改过的问题",
+                                due_on=dispatch.due_on)
+    db.session.commit()
+    with pytest.raises(services.Conflict, match="刚被下发人更正"):
+        dispatches.zero_report(target, world["head"], seen, True, "无此问题")
+
+
+def test_the_sender_withdraws_with_a_reason_and_nobody_is_asked_any_more(world, client, auth):
+    dispatch = _dispatch(world)
+    auth.login("inspector")
+    assert client.post(f"/ledger/dispatches/{dispatch.id}/withdraw", data={"reason": ""}).status_code == 422
+    response = client.post(f"/ledger/dispatches/{dispatch.id}/withdraw", data={"reason": "与县纪委通报重复，误发"})
+    assert response.status_code == 302
+    row = _audit("dispatch.withdrawn")[-1]
+    assert row.details_dict["reason"] == "与县纪委通报重复，误发"
+    assert row.details_dict["description"] == "部分窗口工作人员对群众咨询敷衍推诿。"
+    auth.logout()
+    auth.login("head")
+    page = client.get(f"/ledger/dispatches/{dispatch.id}").text
+    assert "该通报已撤回" in page and "与县纪委通报重复，误发" in page and "提交零报告" not in page
+    assert dispatch.title not in client.get("/ledger/dispatches?pending=1").text
+    target = _target(dispatch, world["office"])
+    refused = client.post(f"/ledger/dispatches/{dispatch.id}/answer/{target.id}/zero",
+                          data={"version": target.version, "confirm": "y", "note": "无"})
+    assert refused.status_code == 409 and target.answered_at is None

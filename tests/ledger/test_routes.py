@@ -416,3 +416,47 @@ def test_garbage_version_is_422(world, client, auth):
     response = client.post(f"/ledger/{item.id}/sign-off", data={"version": "abc"}, headers=HX)
     assert response.status_code == 422
     assert "页面已过期" in response.text or "Not a valid integer" not in response.text
+
+
+def _item_form(world, item=None, **overrides):
+    data = {
+        "unit_id": world["office"].id, "source": "public", "category": "服务群众", "description": "窗口午休无人值守",
+        "rectify_type": "deadline", "measures": "实行午间轮班", "leader_id": world["leader"].id,
+        "owner_id": world["staff"].id, "due_on": (today() + timedelta(days=10)).isoformat(),
+    }
+    if item is not None:
+        data.update(description=item.description, measures=item.measures, due_on=item.due_on.isoformat(),
+                    version=item.version)
+    data.update(overrides)
+    return data
+
+
+def test_filing_refuses_a_deadline_in_the_past(world, client, auth):
+    auth.login("head")
+    response = client.post("/ledger/new", data=_item_form(world, due_on=(today() - timedelta(days=1)).isoformat()))
+    assert response.status_code == 422 and "整改时限不能早于今天" in response.text
+    assert db.session.query(LedgerItem).count() == 1
+    assert client.post("/ledger/new", data=_item_form(world, due_on=today().isoformat())).status_code == 302
+
+
+def test_editing_keeps_an_overdue_deadline_but_refuses_a_new_one_in_the_past(world, client, auth):
+    item = make_item(unit=world["office"], owner=world["staff"], due_on=today() - timedelta(days=5))
+    db.session.commit()
+    auth.login("head")
+    moved = client.post(f"/ledger/{item.id}/edit",
+                        data=_item_form(world, item, due_on=(today() - timedelta(days=2)).isoformat()))
+    assert moved.status_code == 422 and "整改时限不能早于今天" in moved.text
+    kept = client.post(f"/ledger/{item.id}/edit", data=_item_form(world, item, category="纪律意识"))
+    assert kept.status_code == 302
+    saved = db.session.get(LedgerItem, item.id)
+    assert saved.category == "纪律意识" and saved.due_on == today() - timedelta(days=5)
+
+
+def test_the_remarks_state_their_limit_and_too_long_text_is_refused_not_cut(world, client, auth):
+    auth.login("head")
+    page = client.get("/ledger/new").text
+    assert "备注（限1000字）" in page and 'data-maxlength="1000"' in page
+    assert 'maxlength="1000"' not in page.replace('data-maxlength="1000"', "")  # a browser cuts pasted text there
+    response = client.post("/ledger/new", data=_item_form(world, remarks="备" * 1001))
+    assert response.status_code == 422 and "备注不超过 1000 字（现有 1001 字）" in response.text
+    assert db.session.query(LedgerItem).count() == 1

@@ -154,6 +154,13 @@ ledger.dispatch_create                         get   login login 403   403   403
 ledger.dispatch_create                         post  login login 403   403   403   403   403   403   403   ok    ok
 ledger.dispatch_detail                         get   login login 200   200   200   200   200   200   200   200   200
 ledger.dispatch_detail@own_dispatch            get   login login 200   200   404   200   404   200   404   200   200
+ledger.dispatch_document                       get   login login 200   200   200   200   200   200   200   200   200
+ledger.dispatch_edit                           get   login login 403   403   403   403   403   403   403   409   403
+ledger.dispatch_edit                           post  login login 403   403   403   403   403   403   403   ok    403
+ledger.dispatch_edit@own_dispatch              get   login login 403   403   404   403   404   403   404   200   403
+ledger.dispatch_edit@own_dispatch              post  login login 403   403   404   403   404   403   404   ok    403
+ledger.dispatch_withdraw                       post  login login 403   403   403   403   403   403   403   ok    403
+ledger.dispatch_withdraw@own_dispatch          post  login login 403   403   404   403   404   403   404   ok    403
 ledger.dispatch_zero_report                    post  login login 403   403   404   ok    404   403   404   403   403
 ledger.dispatch_zero_report@target_b           post  login login 404   404   403   404   ok    404   403   403   403
 ledger.dispatches                              get   login login 403   403   403   200   200   200   200   200   200
@@ -229,6 +236,7 @@ study.attendance                               get   login login 403   403   404
 study.attendance                               post  login login 403   403   404   ok    404   403   404   403   ok
 study.attendance@bureau_session                get   login login 403   403   403   200   200   200   200   200   200
 study.attendance@bureau_session                post  login login 403   403   403   ok    ok    403   403   403   ok
+study.cancel_session                           post  login login 403   403   404   ok    404   403   404   403   ok
 study.create_reading                           get   login login 403   403   403   403   403   403   403   403   200
 study.create_reading                           post  login login 403   403   403   403   403   403   403   403   ok
 study.create_session                           get   login login 403   403   403   200   200   403   403   403   200

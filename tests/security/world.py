@@ -135,7 +135,8 @@ def build() -> dict:
             minutes=30), target_ranks=[], target_units=[], materials="《中国共产党纪律处分条例》")
     shared = w["dispatch"] = dispatches.create_dispatch(
         insp, campaign, "关于窗口服务问题的通报", "部分窗口存在推诿扯皮现象。", "工作效率", today + timedelta(days=7),
-        [units["A"].id, units["B"].id])
+        [units["A"].id, units["B"].id], source_unit="县纪委监委", document_number="青纪通〔2026〕8号",
+        document=_pdf("通报原件.pdf"))
     db.session.flush()
 
     for key, unit in units.items():

@@ -214,6 +214,17 @@ def test_admin_schedules_a_session_for_chosen_units_and_ranks(world, client, aut
     assert bad.status_code == 422 and "请按 14:30 的格式填写时间" in bad.text
 
 
+def test_sign_in_cannot_close_after_the_session_ends(world, client, auth):
+    auth.login("head")
+    day = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%d")
+    data = {"kind": "central", "title": "迟到的签到", "day": day, "starts": "09:00", "ends": "11:00",
+            "signin_opens": "08:30", "signin_closes": "15:00"}
+    response = client.post("/study/sessions/new", data=data)
+    assert response.status_code == 422 and "签到截止不能晚于结束时间（11:00）" in response.text
+    assert db.session.scalar(select(StudySession).where(StudySession.title == "迟到的签到")) is None
+    assert client.post("/study/sessions/new", data={**data, "signin_closes": "11:00"}).status_code == 302
+
+
 def test_editing_a_session_is_audited(world, client, auth):
     session = world["office_session"]
     auth.login("head")
@@ -236,3 +247,37 @@ def test_links_only_for_http_addresses(app):
     assert "javascript:alert(1)" in html and 'href="javascript' not in html
     assert "&lt;script&gt;" in html
     assert '<a href="http://a.example/x"' in html
+
+
+def test_a_too_long_reason_for_leave_is_refused_not_cut(world):
+    session = world["office_session"]
+    with pytest.raises(services.Invalid, match="请假事由不超过 200 字"):
+        services.record_attendance(session, world["head"], {world["staff"].id: ("leave", "病" * 201)})
+
+
+def test_an_organiser_cancels_a_session_with_a_reason_and_it_shows_as_cancelled(world, client, auth):
+    session = world["upcoming"]
+    auth.login("head")
+    assert "取消本次活动" in client.get(f"/study/sessions/{session.id}").text
+    refused = client.post(f"/study/sessions/{session.id}/cancel", data={"reason": " "})
+    assert refused.status_code == 422 and "请填写取消原因" in refused.text
+    response = client.post(f"/study/sessions/{session.id}/cancel", data={"reason": "与县委中心组学习冲突，另行安排"})
+    assert response.status_code == 302
+    page = client.get(f"/study/sessions/{session.id}").text
+    assert "本次活动已取消" in page and "与县委中心组学习冲突，另行安排" in page and "取消本次活动" not in page
+    assert "已取消" in client.get("/study/").text
+    [row] = db.session.scalars(select(AuditLog).where(AuditLog.action == "study.session_cancelled")).all()
+    assert row.actor_id == world["head"].id and row.details_dict["reason"] == "与县委中心组学习冲突，另行安排"
+    again = client.post(f"/study/sessions/{session.id}/cancel", data={"reason": "再取消"})
+    assert again.status_code == 409
+
+
+def test_a_cancelled_session_takes_no_sign_in_and_no_attendance(world):
+    now = datetime.now(UTC)
+    session = make_session(world["campaign"], world["head"], units=[world["office"]],
+                           window=(now - timedelta(minutes=5), now + timedelta(minutes=30)))
+    services.cancel_session(session, world["head"], "停电")
+    with pytest.raises(services.Conflict, match="已.*取消"):
+        services.sign_in(session, world["staff"])
+    with pytest.raises(services.Conflict):
+        services.record_attendance(session, world["head"], {world["staff"].id: ("present", "")})

@@ -133,3 +133,21 @@ def test_the_pages_run_as_many_queries_however_many_records(world, client, auth)
     after = {path: _statements(client, path) for path in PAGES}
     assert after == before
     assert max(after.values()) <= 10, after
+
+
+def test_a_cancelled_sessions_attendance_counts_nowhere(world):
+    from app.overview.figures import dashboard
+    from app.study import services
+    from tests.factories import today
+
+    now = datetime.now(UTC)
+
+    def totals():
+        rows = queries.attendance_figures(world["campaign"].id, now).units
+        board = dashboard(world["campaign"], None, today(), now).total.attendance
+        return sum(row.total.required for row in rows), sum(row.total.present for row in rows), board.required
+
+    required, present, board = totals()
+    services.cancel_session(world["office_session"], world["head"], "改为线上学习")
+    db.session.flush()
+    assert totals() == (required - 5, present - 3, board - 5)  # its 5 asked, 3 present (test_session_tallies)

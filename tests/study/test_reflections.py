@@ -45,6 +45,14 @@ def test_only_on_sessions_one_attends_and_once_per_session(world):
     services.write_reflection(world["staff"], world["campaign"], None, "整体心得", GOOD, True)  # the campaign: any
 
 
+def test_no_reflection_on_a_session_that_has_not_begun(world, client, auth):
+    auth.login("staff")
+    page = client.get("/study/reflections/new")
+    assert world["office_session"].title in page.text and world["upcoming"].title not in page.text
+    with pytest.raises(services.Invalid, match="尚未开始"):
+        services.write_reflection(world["staff"], world["campaign"], world["upcoming"], "心得", GOOD, True)
+
+
 def submitted(world, author="staff") -> Reflection:
     reflection = services.write_reflection(world[author], world["campaign"], None, "学习心得", GOOD, submit=True)
     db.session.commit()

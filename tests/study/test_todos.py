@@ -68,3 +68,15 @@ def test_study_to_dos_take_three_queries(world, app):
             event.remove(db.engine, "before_cursor_execute", count)
     assert len(statements) <= 3
     assert todos
+
+
+def test_a_cancelled_session_asks_nobody_to_sign_in(world, client, auth):
+    now = datetime.now(UTC)
+    session = make_session(world["campaign"], world["head"], title="正在签到", units=[world["office"]],
+                           window=(now - timedelta(minutes=5), now + timedelta(minutes=30)))
+    services.cancel_session(session, world["head"], "临时停电")
+    services.cancel_session(world["upcoming"], world["head"], "改期")
+    db.session.commit()
+    auth.login("staff")
+    home = titles(client)
+    assert "学习活动正在签到，请及时签到" not in home and "7日内需参加的学习活动" not in home
