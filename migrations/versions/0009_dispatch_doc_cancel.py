@@ -1,7 +1,7 @@
 """上级通报: 来文单位, 文号, the original document, correction and withdrawal; cancelled sessions
 
-Revision ID: 0008_dispatch_doc_cancel
-Revises: 0007_ledger_due_sort
+Revision ID: 0009_dispatch_doc_cancel
+Revises: 0008_ledger_return_reason
 Create Date: 2026-12-07 23:00:00
 
 A dispatch records where it came from (来文单位, 文号) and may carry the original document, stored
@@ -12,8 +12,8 @@ attendance then no longer counts.
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0008_dispatch_doc_cancel'
-down_revision = '0007_ledger_due_sort'
+revision = '0009_dispatch_doc_cancel'
+down_revision = '0008_ledger_return_reason'
 branch_labels = None
 depends_on = None
 
