@@ -284,3 +284,24 @@ def test_write_submit_and_review_a_reflection(app, live_server, page, screenshot
     [(state, reviewer_id)] = fresh(select(Reflection.state, Reflection.reviewed_by_id))
     assert (state, reviewer_id) == ("passed", world_head_id)
     assert page.errors == []
+
+
+def test_the_organiser_cancels_a_session_and_it_shows_as_cancelled(app, live_server, page, screenshot):
+    world = study_world()
+    [session_id] = ids_then_commit(new_session(world, "制度建设专题学习", opens_in=timedelta(days=2),
+                                               closes_in=timedelta(days=2, minutes=40)))
+    login(page, live_server, "head")
+    page.goto(live_server.url(f"/study/sessions/{session_id}"))
+    page.get_by_label("取消原因（限500字）").fill("与县委中心组学习冲突，另行安排")
+    with page.expect_navigation():
+        page.get_by_role("button", name="取消本次活动").click()
+    assert "已取消" in flash_text(page)
+    expect(page.locator("#cancelled")).to_contain_text("与县委中心组学习冲突，另行安排")
+    expect(page.get_by_role("link", name="考勤登记")).to_have_count(0)  # a cancelled session takes none
+    screenshot(page, "detail")
+    open_study(page)
+    row = page.locator(f"#study-session-{session_id}")
+    expect(row).to_contain_text("已取消")
+    expect(row.get_by_role("button", name="签到")).to_have_count(0)
+    screenshot(page, "list")
+    assert page.errors == []
