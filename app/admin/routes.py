@@ -117,8 +117,8 @@ def audit_log():
     """The audit log, newest first: filtered by action, person, unit and dates; each action in
     Chinese and each object by its own name, linked where the viewer may open it."""
     form = AuditFilterForm(units_in_order(), formdata=request.args)
-    if not form.validate():
-        return render_template("admin/audit_log.html", form=form, page=None), 400
+    if not form.validate():  # 422: the form with its errors (htmx swaps it, as the report's)
+        return render_template("admin/audit_log.html", form=form, page=None), 422
     filters = form.filters
     page = BoundedPage(audit_log_view.filtered(filters), audit.AuditLog.id, request.args.get("page", 1, type=int),
                        per_page=50)
@@ -136,7 +136,7 @@ def audit_export():
     """The filtered audit log in Excel (every row the filters keep, not only one page)."""
     form = AuditFilterForm(units_in_order(), formdata=request.args)
     if not form.validate():
-        return render_template("admin/audit_log.html", form=form, page=None), 400
+        abort(400, f"{next(e for errors in form.errors.values() for e in errors)}请返回审计日志页面重新选择查询条件。")
     file = BytesIO()
     xlsx.write_sheets(file, [("审计日志", audit_log_view.EXPORT_COLUMNS,
                               audit_log_view.export_rows(current_user, audit_log_view.filtered(form.filters)))])

@@ -101,7 +101,7 @@ def test_an_inline_sign_off_on_the_reconcile_view_brings_the_summary_out_of_band
     answer = client.post(f"/ledger/{item.id}/sign-off", data={"version": item.version, "next": url},
                          headers={"HX-Request": "true"}).text
     assert f'id="ledger-item-{item.id}"' in answer
-    summary = answer.split('<div class="card counts" id="reconcile-summary" hx-swap-oob="true">', 1)[1]
+    summary = answer.split('<tr id="reconcile-summary" hx-swap-oob="true">', 1)[1]
     assert "待销号 <strong>1</strong>" in summary and "已销号 <strong>1</strong>" in summary
     elsewhere = client.post(f"/ledger/{other.id}/sign-off", data={"version": other.version, "next": "/ledger/"},
                             headers={"HX-Request": "true"}).text

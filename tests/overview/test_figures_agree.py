@@ -61,8 +61,8 @@ def test_the_report_and_the_progress_count_the_same_problems_discipline_cases_in
 
 
 def _header(page: str) -> dict[str, int]:
-    summary = page.split('id="reconcile-summary"', 1)[1].split("</div>", 1)[0]
-    return {label: int(n) for label, n in re.findall(r"(\S+) <strong[^>]*>(\d+)</strong>", summary)}
+    summary = page.split('id="reconcile-summary"', 1)[1].split("</tr>", 1)[0]
+    return {label: int(n) for label, n in re.findall(r"<td>(\S+) <strong[^>]*>(\d+)</strong>", summary)}
 
 
 def test_the_reconcile_header_counts_each_section_and_the_print_agrees(demo, admin):
