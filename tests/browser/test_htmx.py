@@ -214,3 +214,28 @@ def test_a_hanging_cdn_holds_up_no_page(app, live_server, page_js, hanging_cdn):
     expect(page.get_by_role("heading", name="修改密码")).to_be_visible()
     assert page.evaluate("() => window.notReloaded") is True
     assert page.errors == []
+
+
+def test_a_swap_after_a_text_box_was_resized_breaks_no_csp_rule(app, live_server, page_js):
+    """Dragging a text box's corner gives it an inline style (through CSSOM, which the CSP allows).
+    htmx's settle copied the style attribute of the old element onto the new one with setAttribute,
+    which style-src 'self' refuses, on every swap bringing that id back (a 422 page, a row)."""
+    page = page_js
+    people = make_bureau()
+    make_campaign()
+    item = make_item(unit=people["office"], owner=people["staff"], leader=people["leader"])
+    url = live_server.url(f"/ledger/{item.id}")
+    login(page, live_server, "staff")
+    page.goto(url)
+    page.evaluate("() => { window.notReloaded = true; }")
+    reason = page.locator("form[action$='/extension'] textarea")
+    reason.evaluate("box => { box.style.height = '120px'; }")  # what the resize handle does
+    assert reason.get_attribute("id")
+
+    with page.expect_response(lambda r: r.request.method == "POST"):
+        page.get_by_role("button", name="提交申请").click()
+
+    expect(page.locator(".field .error").first).to_be_visible()
+    assert page.evaluate("() => window.notReloaded") is True
+    page.wait_for_timeout(100)  # htmx settles 20 ms after the swap
+    assert page.errors == []
