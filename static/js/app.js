@@ -2,15 +2,43 @@
 (function () {
   'use strict';
 
-  /* htmx comes from the CDN when reachable; on an intranet without internet, load the local copy.
-     document.write keeps the order: htmx is ready before the page body is parsed. */
-  if (!window.htmx) {
-    var scripts = document.getElementsByTagName('script');
-    var self = scripts[scripts.length - 1];
-    var local = self && self.getAttribute('data-htmx-local');
-    if (local) {
-      document.write('<script src="' + local + '"><\/script>');
+  /* htmx from a CDN (HTMX_CDN_URL; base.html puts the addresses on this script's tag; without a
+     CDN it loads the local copy itself, before this script). The CDN's copy is asked for only
+     once the page has loaded, so a CDN that is slow or out of reach (an intranet proxy that never
+     answers) holds up no page: links and forms work as plain ones meanwhile. If it has not come
+     within CDN_PATIENCE_MS, or fails (unreachable, or refused by the integrity check), the local
+     copy is loaded. Should both arrive, the second is a no-op (htmx keeps an existing window.htmx).
+     Loaded after the page, htmx starts at once (document.readyState is "complete"). */
+  var CDN_PATIENCE_MS = 1000;
+  var scripts = document.getElementsByTagName('script');
+  var self = scripts[scripts.length - 1];
+  var cdn = self && self.getAttribute('data-htmx-cdn');
+
+  function addScript(src, integrity) {
+    var script = document.createElement('script');
+    script.src = src;
+    if (integrity) {
+      script.setAttribute('integrity', integrity);
+      script.setAttribute('crossorigin', 'anonymous');
     }
+    document.getElementsByTagName('head')[0].appendChild(script);
+    return script;
+  }
+
+  function loadHtmx() {
+    var local = self.getAttribute('data-htmx-local');
+    var settled = false;
+    function useLocal() {
+      if (settled || window.htmx) { return; }
+      settled = true;
+      addScript(local);
+    }
+    addScript(cdn, self.getAttribute('data-htmx-integrity')).onerror = useLocal;
+    window.setTimeout(useLocal, CDN_PATIENCE_MS);
+  }
+
+  if (cdn && !window.htmx) {
+    if (document.readyState === 'complete') { loadHtmx(); } else { window.addEventListener('load', loadHtmx); }
   }
 
   /* htmx 1.9 does not swap error responses. Our 409 (someone else acted first) and 422 (invalid
