@@ -13,6 +13,7 @@ from app.admin.audit_log import AuditFilterForm
 from app.admin.forms import UnitForm, UserForm
 from app.admin.services import save_unit, save_user
 from app.extensions import db
+from app.htmx import document
 from app.org.models import ROLE_LABELS, Unit, User, units_in_order
 from app.pagination import BoundedPage
 from app.templating import today
@@ -131,6 +132,7 @@ def audit_log():
 
 
 @bp.route("/audit.xlsx")
+@document
 @policy.requires("audit.view")
 def audit_export():
     """The filtered audit log in Excel (every row the filters keep, not only one page)."""

@@ -15,6 +15,7 @@ from app import policy
 from app.campaigns.models import current_campaign
 from app.extensions import db
 from app.forms import DATE_MESSAGE, DeadlineField, Form, MultiCheckboxField, choices
+from app.htmx import document
 from app.ledger import bp, dispatches, evidence, services
 from app.ledger.forms import LedgerItemForm
 from app.ledger.models import CATEGORIES, Dispatch, DispatchTarget, LedgerItem, Source
@@ -263,6 +264,7 @@ def dispatch_withdraw(dispatch_id: int):
 
 
 @bp.route("/dispatches/<int:dispatch_id>/document")
+@document
 def dispatch_document(dispatch_id: int):
     """The dispatch's original document, as an attachment, to whoever may see the dispatch."""
     dispatch = _load_dispatch(dispatch_id)
