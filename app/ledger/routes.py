@@ -424,12 +424,13 @@ def create():
     if campaign is None:
         abort(409, "尚未设置当前专项行动，请先由专项办设置。")
     units, leaders, people = _item_form_choices()
-    form = LedgerItemForm(units, leaders, people)
+    unit_leaders = services.default_leader_ids([u.id for u in units])
+    form = LedgerItemForm(units, leaders, people, unit_leaders=unit_leaders)
     if request.method == "GET":
         unit_id = request.args.get("unit", type=int) or current_user.unit_id
         form.unit_id.data = unit_id if unit_id in {u.id for u in units} else (units[0].id if units else None)
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        form.leader_id.data = services.default_leader_id(unit) if unit else 0
+        form.leader_id.data = unit_leaders.get(form.unit_id.data, 0)
+        form.owner_id.data = 0  # to be chosen: the filer is not made responsible by default
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
         policy.require("ledger.create", unit)
@@ -448,7 +449,7 @@ def edit(item_id: int):
     _units, leaders, people = _item_form_choices()
     units = [item.unit]
     people = [p for p in people if p.unit_id == item.unit_id] or [item.owner]
-    form = LedgerItemForm(units, leaders, people, obj=item)
+    form = LedgerItemForm(units, leaders, people, obj=item, unit_leaders=services.default_leader_ids([item.unit_id]))
     if not form.is_submitted():
         form.version.data = item.version
     if form.validate_on_submit():

@@ -486,3 +486,54 @@ def test_list_with_overdue_supervised_and_due_soon_rows(app, live_server, page_j
     screenshot(page, "list")
     assert page.errors == []
 
+
+# --- choosing people ------------------------------------------------------------------------------
+
+def test_choosing_the_responsible_person_and_leader_by_name_or_unit(app, live_server, page, screenshot):
+    """登记问题 as 专项办: nobody is responsible until chosen; with JavaScript a box narrows each select
+    by name or unit and choosing the unit proposes its 分管 leader; without it the plain selects do."""
+    world = ledger_world()
+    finance_leader = make_user(Role.LEADER, unit=world["bureau"], username="leader2", full_name="钱副局长",
+                               portfolio_units=[world["other"]])
+    clerk = make_user(unit=world["other"], username="clerk", full_name="孙会计")
+    finance_leader_id, clerk_id, finance_id = finance_leader.id, clerk.id, world["other"].id
+    finance_people = [world["other_head"].full_name, world["other_staff"].full_name, "孙会计"]
+    db.session.commit()
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    login(page, live_server, "admin")
+    page.goto(live_server.url("/ledger/new"))
+    owner, leader = page.get_by_label("责任人", exact=True), page.get_by_label("责任领导", exact=True)
+    expect(owner).to_have_value("0")
+    if page.javascript:
+        page.get_by_label("筛选责任人").fill("财务股")  # by unit: only 财务股's people are left
+        expect(owner.locator("option")).to_have_text(["（请选择责任人）", *finance_people])
+        page.get_by_label("筛选责任人").fill("孙")  # by name: the one left is chosen
+        expect(owner).to_have_value(str(clerk_id))
+        page.get_by_label("筛选责任领导").fill("财务")  # a leader by the units in the portfolio
+        expect(leader.locator("option")).to_have_text(["（请选择）", "钱副局长"])
+        page.get_by_label("筛选责任领导").fill("")
+        page.get_by_label("责任单位").select_option(str(finance_id))
+        expect(leader).to_have_value(str(finance_leader_id))  # 财务股's 分管 leader, proposed
+    else:
+        expect(page.locator(".select-filter")).to_have_count(0)
+        page.get_by_label("责任单位").select_option(str(finance_id))
+        page.get_by_label("问题描述").fill("报销审核时限过长。")
+        page.get_by_label("整改措施").fill("压缩审核环节。")
+        page.get_by_label("整改类型").select_option(label="长期坚持")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_text("请选择责任人。")).to_be_visible()  # asked, not made responsible
+        owner.select_option(str(clerk_id))
+        leader.select_option(str(finance_leader_id))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "choosing")
+    page.get_by_label("问题描述").fill("报销审核时限过长。")
+    page.get_by_label("整改措施").fill("压缩审核环节。")
+    page.get_by_label("整改类型").select_option(label="长期坚持")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash")).to_contain_text("已登记问题 财务股-001")
+    db.session.rollback()
+    item = db.session.scalars(select(LedgerItem).where(LedgerItem.unit_id == finance_id)).one()
+    assert (item.owner_id, item.leader_id) == (clerk_id, finance_leader_id)
+    db.session.rollback()
+    assert page.errors == []
