@@ -1,7 +1,9 @@
 """Ledger forms: the item itself and the small forms behind each action button."""
 from flask_wtf.file import MultipleFileField
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 from wtforms import HiddenField, IntegerField, RadioField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional, ValidationError
 
 from app.extensions import db
@@ -25,12 +27,28 @@ class LedgerItemForm(Form):
     version = HiddenField()
     submit = SubmitField("保存")
 
-    def __init__(self, units, leaders, people, *args, **kwargs):
-        """units/leaders/people: what this person may choose from."""
+    def __init__(self, units, leaders, people, *args, unit_leaders: dict | None = None, **kwargs):
+        """units/leaders/people: what this person may choose from; unit_leaders: each unit's 分管
+        leader (unit id → leader id), proposed as 责任领导 when the unit is chosen (static/js/app.js).
+
+        People come grouped by unit and leaders with the units they are in charge of, for the filter
+        box app.js puts above each select (by name or unit); without JavaScript the select is all.
+        Nobody is chosen as 责任人 until someone is: the first of the list is not made responsible."""
         super().__init__(*args, **kwargs)
-        self.unit_id.choices = choices((u.id, u.name) for u in units)
-        self.leader_id.choices = choices([(0, "（请选择）")] + [(u.id, f"{u.full_name}（{u.title}）") for u in leaders])
-        self.owner_id.choices = choices((u.id, f"{u.unit.name} · {u.full_name}") for u in people)
+        unit_leaders = unit_leaders or {}
+        self.unit_id.choices = [
+            SelectChoice(u.id, u.name, render_kw={"data-leader": unit_leaders[u.id]} if u.id in unit_leaders else {})
+            for u in units]
+        self.leader_id.choices = [SelectChoice(0, "（请选择）")] + [
+            SelectChoice(u.id, f"{u.full_name}（{u.title}）" if u.title else u.full_name,
+                         render_kw={"data-search": "分管：" + "、".join(p.name for p in u.portfolio_units)}
+                         if u.portfolio_units else {})
+            for u in leaders]
+        self.owner_id.choices = [SelectChoice(0, "（请选择责任人）")] + [
+            SelectChoice(u.id, f"{u.full_name}（{u.title}）" if u.title else u.full_name, optgroup=u.unit.name)
+            for u in people]
+        for chooser in (self.owner_id, self.leader_id):
+            chooser.render_kw = {"data-filter": "按姓名或单位筛选"}
 
     def validate(self, extra_validators=None) -> bool:
         ok = super().validate(extra_validators)
@@ -40,7 +58,9 @@ class LedgerItemForm(Form):
         return ok
 
     def validate_owner_id(self, field):
-        owner = db.session.get(User, field.data) if field.data else None
+        if not field.data:
+            raise ValidationError("请选择责任人。")
+        owner = db.session.get(User, field.data)
         if owner is None or owner.unit_id != self.unit_id.data or not owner.active:
             raise ValidationError("责任人须是责任单位在岗人员。")
 
@@ -62,8 +82,10 @@ class LedgerItemForm(Form):
 
 
 def active_leaders():
+    """The leaders to choose a 责任领导 from, with their portfolios (searched by unit)."""
     return db.session.scalars(
         select(User).where(User.role == Role.LEADER, User.active.is_(True)).order_by(User.id)
+        .options(selectinload(User.portfolio_units))
     ).all()
 
 

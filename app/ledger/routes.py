@@ -1,4 +1,6 @@
 """Ledger views: the list with inline review buttons, an item's page and timeline, the actions."""
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
 from flask import abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import current_user
 from sqlalchemy import inspect, select
@@ -50,6 +52,48 @@ def ledger_actions(item: LedgerItem) -> set[str]:
 @bp.app_template_global()
 def ledger_state_label(value: str) -> str:
     return State(value).label
+
+
+# The list actions that go through a confirm step on the row: (endpoint, permission, the button's word).
+CONFIRMED = {"first_review": ("ledger.first_review", "ledger.first_review", "初审通过"),
+             "sign_off": ("ledger.sign_off", "ledger.sign_off", "销号"),
+             "return": ("ledger.return_item", "ledger.return", "退回")}
+CONFIRMED_BY_ENDPOINT = {endpoint: action for action, (endpoint, _permission, _label) in CONFIRMED.items()}
+CONFIRM_ARGS = ("confirm", "do")
+
+
+def _with_args(url: str, **args) -> str:
+    """`url` with its confirm arguments replaced by `args` (none: taken away)."""
+    parts = urlsplit(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k not in CONFIRM_ARGS]
+    query += [(k, str(v)) for k, v in args.items()]
+    return urlunsplit(("", "", parts.path, urlencode(query), ""))
+
+
+@bp.app_template_global()
+def ledger_list_url() -> str:
+    """This list page without its confirm step: where the row forms come back to."""
+    return _with_args(request.full_path)
+
+
+@bp.app_template_global()
+def ledger_confirm_url(next_url: str | None, item: LedgerItem, action: str) -> str:
+    """Without JavaScript, a row's 初审通过 / 销号 / 退回 is the list again with that row asking to confirm."""
+    return _with_args(next_url or url_for("ledger.index"), confirm=item.id, do=action) + f"#ledger-item-{item.id}"
+
+
+@bp.app_template_global()
+def ledger_row_confirm(item: LedgerItem, actions: set[str], row_confirm: str | None = None) -> str:
+    """The action this row is asking to confirm: from the htmx request, or the list's ?confirm=&do=."""
+    if row_confirm is None and request.args.get("confirm", type=int) == item.id:
+        row_confirm = request.args.get("do", "")
+    return row_confirm if row_confirm in CONFIRMED and row_confirm in actions else ""
+
+
+@bp.app_template_global()
+def ledger_evidence(item: LedgerItem) -> list[Evidence]:
+    """The item's 佐证材料, for the reviewer to open before confirming (one row at a time)."""
+    return db.session.scalars(select(Evidence).where(Evidence.item_id == item.id).order_by(Evidence.id)).all()
 
 
 # What a row and the policy read of an item, loaded with it in one query.
@@ -133,10 +177,18 @@ def _respond(item: LedgerItem, form, message: str):
 
 
 def _refuse(item: LedgerItem, form, error: str, status: int):
-    """A refused action: the row with the reason (htmx), or the item's page with it (no JS)."""
+    """A refused action: the row with the reason (htmx), or the item's page with it (no JS). A list
+    row's confirm step stays on the list, still asking when the input was wrong (422)."""
+    action = CONFIRMED_BY_ENDPOINT.get(request.endpoint)
+    again = action if status == 422 else ""
     if is_htmx():
         return render_template("ledger/_row.html", item=item, row_error=error, next_url=form.next.data,
-                               row_extensions=pending_extensions([item.id])), status
+                               row_extensions=pending_extensions([item.id]), row_confirm=again), status
+    back = safe_next(form.next.data)
+    if action and back:
+        flash(error, "error")
+        args = {"confirm": item.id, "do": again} if again else {}
+        return redirect(_with_args(back, **args) + f"#ledger-item-{item.id}")
     key = {ProgressForm: "progress", SubmitForm: "submit", CloseNowForm: "close_now", SuperviseForm: "supervise",
            ExtensionForm: "extension", HandlingForm: "handling", ReasonForm: "reason"}.get(type(form))
     return _render_detail(item, error=error, status=status, forms={key: form} if key else None)
@@ -167,6 +219,28 @@ def _perform(item_id: int, permission: str, form_class, change, message: str):
         item = db.session.get(LedgerItem, item_id)
         return _refuse(item, form, f"该问题刚被他人处理过，当前状态为「{item.state_label}」。", 409)
     return _respond(item, form, message)
+
+
+@bp.route("/<int:item_id>/row")
+def row(item_id: int):
+    """A list row (htmx): asking to confirm ?do=初审通过/销号/退回, with 完成情况 and 佐证材料, or as
+    it was (取消). Without JavaScript the list page itself shows the row's confirm step."""
+    item = _load(item_id)
+    action = request.args.get("do", "")
+    if action in CONFIRMED:
+        policy.require(CONFIRMED[action][1], item)
+    next_url = safe_next(request.args.get("next"))
+    if next_url and ("\r" in next_url or "\n" in next_url):  # never into a Location header
+        next_url = None
+    if not is_htmx():
+        target = _with_args(next_url, confirm=item.id, do=action) if next_url and action in CONFIRMED else next_url
+        return redirect((target or url_for("ledger.detail", item_id=item.id)) + f"#ledger-item-{item.id}")
+    error, status = None, 200
+    if action in CONFIRMED and action not in services.available_actions(current_user, item):
+        error, status = f"该问题当前状态为「{item.state_label}」，不能{CONFIRMED[action][2]}。", 409
+    response = render_template("ledger/_row.html", item=item, next_url=next_url, row_confirm=action,
+                               row_error=error, row_extensions=pending_extensions([item.id]))
+    return response, status, {"Vary": "HX-Request"}
 
 
 @bp.route("/<int:item_id>/first-review", methods=["POST"])
@@ -351,12 +425,13 @@ def create():
     if campaign is None:
         abort(409, "尚未设置当前专项行动，请先由专项办设置。")
     units, leaders, people = _item_form_choices()
-    form = LedgerItemForm(units, leaders, people)
+    unit_leaders = services.default_leader_ids([u.id for u in units])
+    form = LedgerItemForm(units, leaders, people, unit_leaders=unit_leaders)
     if request.method == "GET":
         unit_id = request.args.get("unit", type=int) or current_user.unit_id
         form.unit_id.data = unit_id if unit_id in {u.id for u in units} else (units[0].id if units else None)
-        unit = db.session.get(Unit, form.unit_id.data) if form.unit_id.data else None
-        form.leader_id.data = services.default_leader_id(unit) if unit else 0
+        form.leader_id.data = unit_leaders.get(form.unit_id.data, 0)
+        form.owner_id.data = 0  # to be chosen: the filer is not made responsible by default
     if form.validate_on_submit():
         unit = db.session.get(Unit, form.unit_id.data)
         policy.require("ledger.create", unit)
@@ -375,7 +450,7 @@ def edit(item_id: int):
     _units, leaders, people = _item_form_choices()
     units = [item.unit]
     people = [p for p in people if p.unit_id == item.unit_id] or [item.owner]
-    form = LedgerItemForm(units, leaders, people, obj=item)
+    form = LedgerItemForm(units, leaders, people, obj=item, unit_leaders=services.default_leader_ids([item.unit_id]))
     if not form.is_submitted():
         form.version.data = item.version
     if form.validate_on_submit():

@@ -300,12 +300,17 @@ def record_handling(item: LedgerItem, actor, version: int | None, handling: str,
 
 def default_leader_id(unit: Unit) -> int:
     """The leader in charge of a unit: the first active leader with it in the portfolio (0: none)."""
-    leader_id = db.session.scalar(
-        select(User.id).join(portfolio, portfolio.c.leader_id == User.id)
-        .where(portfolio.c.unit_id == unit.id, User.role == Role.LEADER, User.active.is_(True))
-        .order_by(User.id).limit(1)
-    )
-    return leader_id or 0
+    return default_leader_ids([unit.id]).get(unit.id, 0)
+
+
+def default_leader_ids(unit_ids) -> dict[int, int]:
+    """default_leader_id for several units in one query: unit id → leader id (units without one left out)."""
+    rows = db.session.execute(
+        select(portfolio.c.unit_id, User.id).join(portfolio, portfolio.c.leader_id == User.id)
+        .where(portfolio.c.unit_id.in_(list(unit_ids)), User.role == Role.LEADER, User.active.is_(True))
+        .order_by(User.id.desc())
+    ).all()
+    return dict(rows)  # the lowest id last, so it wins
 
 
 def available_actions(user, item: LedgerItem) -> set[str]:

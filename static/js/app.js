@@ -216,4 +216,92 @@
 
   document.addEventListener('DOMContentLoaded', function () { initChecklists(document); initCounts(document); });
   document.addEventListener('htmx:load', function (event) { initChecklists(event.target); initCounts(event.target); });
+
+  /* 责任人 / 责任领导 (ledger/_item_fields.html): a box above a long select[data-filter] narrows it by
+     name or unit (an option's text, its optgroup's label, its data-search). IE11 cannot hide an
+     <option>, so the matching ones are put back into their groups instead; the select is still
+     what posts, and without JavaScript it is simply the whole list. Choosing a 责任单位 whose
+     option names a data-leader proposes that 分管 leader as 责任领导. */
+  function trim(text) { return text.replace(/^\s+|\s+$/g, ''); }
+
+  function filterable(select) {
+    var entries = [], blank = null, children = select.children;
+    for (var i = 0; i < children.length; i++) {
+      var child = children[i];
+      if (child.tagName === 'OPTGROUP') {
+        var options = [];
+        for (var j = 0; j < child.children.length; j++) { options.push(child.children[j]); }
+        entries.push({group: child, options: options});
+      } else if (child.value === '0' || child.value === '') {
+        blank = child;
+      } else {
+        entries.push({group: null, options: [child]});
+      }
+    }
+    var box = document.createElement('input');
+    box.type = 'text';
+    box.className = 'select-filter';
+    box.setAttribute('placeholder', select.getAttribute('data-filter'));
+    var label = select.id && document.querySelector('label[for="' + select.id + '"]');
+    box.setAttribute('aria-label', '筛选' + (label ? trim(label.innerText || label.textContent) : ''));
+    select.parentNode.insertBefore(box, select);
+
+    function matches(option, group, words) {
+      var text = option.text + ' ' + (group ? group.label : '') + ' ' + (option.getAttribute('data-search') || '');
+      return text.indexOf(words) >= 0;
+    }
+
+    function apply() {
+      var words = trim(box.value), chosen = select.value, first = null;
+      while (select.firstChild) { select.removeChild(select.firstChild); }
+      if (blank) { select.appendChild(blank); }
+      for (var i = 0; i < entries.length; i++) {
+        var entry = entries[i], parent = entry.group || select, shown = 0;
+        if (entry.group) { while (entry.group.firstChild) { entry.group.removeChild(entry.group.firstChild); } }
+        for (var j = 0; j < entry.options.length; j++) {
+          if (!words || matches(entry.options[j], entry.group, words)) {
+            parent.appendChild(entry.options[j]);
+            first = first || entry.options[j];
+            shown++;
+          }
+        }
+        if (entry.group && shown) { select.appendChild(entry.group); }
+      }
+      select.value = chosen;
+      /* the chosen one filtered away, or nobody chosen yet: the first that matches */
+      var none = blank && chosen === blank.value;
+      if (select.value !== chosen || (words && first && none)) {
+        select.value = first ? first.value : (blank ? blank.value : '');
+      }
+    }
+    box.addEventListener('input', apply);
+    box.addEventListener('keyup', apply); /* IE11 misses some input events (IME, delete) */
+    select.zfFilter = function () { if (box.value) { box.value = ''; apply(); } };
+  }
+
+  function proposeLeader(unitSelect) {
+    var form = unitSelect.form;
+    var leader = form && form.elements.leader_id;
+    var option = unitSelect.options[unitSelect.selectedIndex];
+    var id = option && option.getAttribute('data-leader');
+    if (!leader || !id) { return; }
+    if (leader.zfFilter) { leader.zfFilter(); }
+    leader.value = id;
+  }
+
+  function initChoosers(root) {
+    if (!root || !root.querySelectorAll) { return; }
+    var selects = root.querySelectorAll('select[data-filter]');
+    for (var i = 0; i < selects.length; i++) {
+      if (selects[i].zfReady) { continue; }
+      selects[i].zfReady = true;
+      filterable(selects[i]);
+    }
+  }
+
+  document.addEventListener('change', function (event) {
+    if (event.target.name === 'unit_id' && event.target.tagName === 'SELECT') { proposeLeader(event.target); }
+  });
+  document.addEventListener('DOMContentLoaded', function () { initChoosers(document); });
+  document.addEventListener('htmx:load', function (event) { initChoosers(event.target); });
 })();

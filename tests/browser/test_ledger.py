@@ -3,15 +3,17 @@ submits, the unit head passes 初审, the leader signs off inline on the list; �
 once, and 对账销号 with its printable 对账单. Most flows run with JavaScript on (htmx swaps one row)
 and off (the same forms post and the page reloads).
 """
+import io
 import re
 from datetime import timedelta
 
 import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
 
 from app.extensions import db
-from app.ledger import services
+from app.ledger import evidence, services
 from app.ledger.models import EventKind, LedgerEvent, LedgerItem, RectifyType, State
 from app.org.models import Role
 from tests.browser.conftest import _open_page, screenshot_path
@@ -113,18 +115,41 @@ def marks(page, other_item_id: int) -> dict:
     })""", f"ledger-item-{other_item_id}")
 
 
-def click_in_row(page, item_id: int, button: str, reason: str | None = None):
-    """Click a row's button. Without JavaScript that is a form post and a new page: wait for it and
-    return its response; with JavaScript htmx swaps the row and nothing navigates."""
-    target = row(page, item_id)
-    if reason is not None:
-        target.get_by_placeholder("退回原因").fill(reason)
+def open_confirm(page, item_id: int, button: str):
+    """Press a row's 初审通过 / 销号 / 退回: the row turns into its confirm step (htmx), or the list
+    comes back with it (without JavaScript)."""
+    link = row(page, item_id).get_by_role("link", name=button, exact=True)
     if page.javascript:
-        target.get_by_role("button", name=button, exact=True).click()
+        link.click()
+    else:
+        with page.expect_navigation():
+            link.click()
+    expect(row(page, item_id).locator(".confirm-step")).to_be_visible()
+
+
+def confirm_in_row(page, item_id: int, button: str, reason: str | None = None):
+    """Confirm in the row's confirm step. Without JavaScript that is a form post and a new page: wait
+    for it and return its response; with JavaScript htmx swaps the row and nothing navigates."""
+    step = row(page, item_id)
+    if reason is not None:
+        step.get_by_label("退回原因（必填）").fill(reason)
+    confirm = step.get_by_role("button", name=f"确认{button}", exact=True)
+    if page.javascript:
+        confirm.click()
         return None
     with page.expect_navigation() as navigation:
-        target.get_by_role("button", name=button, exact=True).click()
+        confirm.click()
     return navigation.value
+
+
+def click_in_row(page, item_id: int, button: str, reason: str | None = None):
+    """A row's button and then its confirm step's: the response as confirm_in_row gives it."""
+    open_confirm(page, item_id, button)
+    return confirm_in_row(page, item_id, button, reason)
+
+
+def row_buttons(page, item_id: int):
+    return row(page, item_id).locator(".row-actions .btn")
 
 
 def expect_row_state(page, item_id: int, label: str):
@@ -201,7 +226,7 @@ def test_report_submit_first_review_and_sign_off_inline(app, live_server, page, 
     login(page, live_server, "head")
     open_ledger(page)
     expect_row_state(page, item_id, "待初审")
-    expect(row(page, other_id).get_by_role("button")).to_have_count(0)  # 整改中: nothing to review
+    expect(row_buttons(page, other_id)).to_have_count(0)  # 整改中: nothing to review
     click_in_row(page, item_id, "初审通过")
     expect_row_state(page, item_id, "待销号")
     if page.javascript:
@@ -209,7 +234,7 @@ def test_report_submit_first_review_and_sign_off_inline(app, live_server, page, 
     else:
         expect(page.locator(".flash")).to_contain_text("初审通过，已转分管领导销号。")
         expect(page).to_have_url(re.compile(rf"/ledger/\??#ledger-item-{item_id}$"))
-    expect(row(page, item_id).get_by_role("button", name="初审通过")).to_have_count(0)
+    expect(row(page, item_id).get_by_role("link", name="初审通过")).to_have_count(0)
     logout(page)
 
     # 3. The leader signs off on the list.
@@ -236,7 +261,7 @@ def test_report_submit_first_review_and_sign_off_inline(app, live_server, page, 
         expect_row_state(page, item_id, "已销号")
         expect(row(page, item_id)).to_be_in_viewport()
     expect(page.locator(f"#ledger-item-{item_id}")).to_have_count(1)
-    expect(row(page, item_id).get_by_role("button")).to_have_count(0)
+    expect(row_buttons(page, item_id)).to_have_count(0)
     expect_row_state(page, other_id, "整改中")
 
     # The item's page: the whole timeline, one cycle.
@@ -269,33 +294,69 @@ def test_return_inline_with_and_without_a_reason(app, live_server, page):
     else:
         expect(page.locator(".flash")).to_contain_text("已退回，责任人将继续整改。")
         expect(page).to_have_url(re.compile(rf"/ledger/\??#ledger-item-{first_id}$"))
-    expect(row(page, first_id).get_by_role("button")).to_have_count(0)
+    expect(row_buttons(page, first_id)).to_have_count(0)
 
-    # Without one: refused in Chinese, nothing changes.
+    # Without one: refused in Chinese, nothing changes, and the row still asks, on the list.
     response = click_in_row(page, second_id, "退回", reason="")
     message = "退回时请填写退回原因。"
     if page.javascript:
         expect(row(page, second_id).locator(".row-error")).to_have_text(message)
-        expect_row_state(page, second_id, "待销号")
         expect(page.locator(f"#ledger-item-{second_id}")).to_have_count(1)
-        # The swapped row carries the current version: try again, now with a reason.
-        click_in_row(page, second_id, "退回", reason="台账未附预约记录。")
-        expect_row_state(page, second_id, "整改中")
     else:
-        assert response.status == 422
-        expect(page).to_have_url(live_server.url(f"/ledger/{second_id}/return"))
+        assert response.status == 200
+        expect(page).to_have_url(re.compile(rf"/ledger/\?confirm={second_id}&do=return#ledger-item-{second_id}$"))
         expect(page.locator(".flash-error")).to_have_text(message)
-        expect(page.locator(".page-header .tag").first).to_have_text("待销号")
-        page.get_by_label("原因").fill("台账未附预约记录。")
-        page.get_by_role("button", name="退回整改").click()
+    expect(row(page, second_id).get_by_label("退回原因（必填）")).to_be_visible()
+    # The row carries the current version: try again, now with a reason.
+    confirm_in_row(page, second_id, "退回", reason="台账未附预约记录。")
+    expect_row_state(page, second_id, "整改中")
+    if not page.javascript:
         expect(page.locator(".flash")).to_contain_text("已退回，责任人将继续整改。")
-        expect(page.locator(".page-header .tag").first).to_have_text("整改中")
 
     db.session.rollback()
     notes = db.session.scalars(select(LedgerEvent.note).where(
         LedgerEvent.kind == EventKind.RETURNED).order_by(LedgerEvent.item_id)).all()
     assert notes == ["佐证材料不全，请补充制度文本。", "台账未附预约记录。"]
     db.session.rollback()
+    assert page.errors == []
+
+
+# --- the confirm step ----------------------------------------------------------------------------
+
+def test_the_confirm_step_shows_what_is_signed_off_and_cancel_undoes_a_slip(app, live_server, page, screenshot,
+                                                                             tmp_path):
+    """销号 on a row first shows the 完成情况 and the 佐证材料 (which open); 取消 gives the row back."""
+    world = ledger_world()
+    item = new_item(world, State.SIGN_OFF)
+    pdf = write_pdf(tmp_path / "x.pdf")
+    first_report = next(e for e in item.events if e.kind == EventKind.PROGRESS)  # the file hangs on it
+    upload = FileStorage(io.BytesIO(pdf), filename="限时办结制度.pdf")
+    db.session.add(evidence.store(evidence.check(upload), item, first_report, world["staff"]))
+    (item_id,) = item_ids(item)
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    login(page, live_server, "leader")
+    open_ledger(page)
+    open_confirm(page, item_id, "销号")
+    step = row(page, item_id).locator(".confirm-step")
+    expect(step).to_contain_text("完成情况：已实行限时办结。")
+    expect(step).to_contain_text("佐证材料 1 个")
+    with page.expect_download() as download:
+        step.get_by_role("link", name="限时办结制度.pdf").click()
+    assert open(download.value.path(), "rb").read() == pdf
+    expect(step.get_by_label("意见（可选）")).to_be_visible()
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "confirm")
+
+    cancel = step.get_by_role("link", name="取消")
+    if page.javascript:
+        cancel.click()
+    else:
+        with page.expect_navigation():
+            cancel.click()
+    expect_row_state(page, item_id, "待销号")
+    expect(row(page, item_id).get_by_role("link", name="销号", exact=True)).to_be_visible()
+    assert signed_off_events(item_id) == 0
     assert page.errors == []
 
 
@@ -315,21 +376,20 @@ def test_second_leader_on_a_stale_page_gets_the_conflict(app, live_server, page,
         open_ledger(each)
         expect_row_state(each, item_id, "待销号")
 
-    click_in_row(page, item_id, "销号")
+    open_confirm(page_b, item_id, "销号")  # B is looking at the confirm step ...
+    click_in_row(page, item_id, "销号")  # ... when A signs off
     expect_row_state(page, item_id, "已销号")
 
-    response = click_in_row(page_b, item_id, "销号")  # B's page still shows 待销号
+    response = confirm_in_row(page_b, item_id, "销号")
     conflict = "该问题刚被他人处理过，当前状态为「已销号」。请查看最新情况后再销号。"
     if page_b.javascript:
         expect(row(page_b, item_id).locator(".row-error")).to_have_text(conflict)
-        expect_row_state(page_b, item_id, "已销号")
-        expect(row(page_b, item_id).get_by_role("button")).to_have_count(0)
     else:
-        assert response.status == 409
-        expect(page_b).to_have_url(live_server.url(f"/ledger/{item_id}/sign-off"))
+        assert response.status == 200  # back on the list, told why
+        expect(page_b).to_have_url(re.compile(rf"/ledger/\??#ledger-item-{item_id}$"))
         expect(page_b.locator(".flash-error")).to_have_text(conflict)
-        expect(page_b.locator(".page-header .tag").first).to_have_text("已销号")
-        expect(page_b.get_by_role("button", name="同意销号")).to_have_count(0)
+    expect_row_state(page_b, item_id, "已销号")
+    expect(row_buttons(page_b, item_id)).to_have_count(0)
     screenshot(page_b, "stale")
 
     assert signed_off_events(item_id) == 1
@@ -424,4 +484,56 @@ def test_list_with_overdue_supervised_and_due_soon_rows(app, live_server, page_j
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 1280, width
     screenshot(page, "list")
+    assert page.errors == []
+
+
+# --- choosing people ------------------------------------------------------------------------------
+
+def test_choosing_the_responsible_person_and_leader_by_name_or_unit(app, live_server, page, screenshot):
+    """登记问题 as 专项办: nobody is responsible until chosen; with JavaScript a box narrows each select
+    by name or unit and choosing the unit proposes its 分管 leader; without it the plain selects do."""
+    world = ledger_world()
+    finance_leader = make_user(Role.LEADER, unit=world["bureau"], username="leader2", full_name="钱副局长",
+                               portfolio_units=[world["other"]])
+    clerk = make_user(unit=world["other"], username="clerk", full_name="孙会计")
+    finance_leader_id, clerk_id, finance_id = finance_leader.id, clerk.id, world["other"].id
+    finance_people = [world["other_head"].full_name, world["other_staff"].full_name, "孙会计"]
+    db.session.commit()
+
+    page.set_viewport_size({"width": 1024, "height": 768})
+    login(page, live_server, "admin")
+    page.goto(live_server.url("/ledger/new"))
+    owner, leader = page.get_by_label("责任人", exact=True), page.get_by_label("责任领导", exact=True)
+    expect(owner).to_have_value("0")
+    if page.javascript:
+        page.get_by_label("筛选责任人").fill("财务股")  # by unit: only 财务股's people are left
+        expect(owner.locator("option")).to_have_text(["（请选择责任人）", *finance_people])
+        page.get_by_label("筛选责任人").fill("孙")  # by name: the one left is chosen
+        expect(owner).to_have_value(str(clerk_id))
+        page.get_by_label("筛选责任领导").fill("财务")  # a leader by the units in the portfolio
+        expect(leader.locator("option")).to_have_text(["（请选择）", "钱副局长"])
+        page.get_by_label("筛选责任领导").fill("")
+        page.get_by_label("责任单位").select_option(str(finance_id))
+        expect(leader).to_have_value(str(finance_leader_id))  # 财务股's 分管 leader, proposed
+    else:
+        expect(page.locator(".select-filter")).to_have_count(0)
+        page.get_by_label("责任单位").select_option(str(finance_id))
+        page.get_by_label("问题描述").fill("报销审核时限过长。")
+        page.get_by_label("整改措施").fill("压缩审核环节。")
+        page.get_by_label("整改类型").select_option(label="长期坚持")
+        page.get_by_role("button", name="保存").click()
+        expect(page.get_by_text("请选择责任人。")).to_be_visible()  # asked, not made responsible
+        owner.select_option(str(clerk_id))
+        leader.select_option(str(finance_leader_id))
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
+    screenshot(page, "choosing")
+    page.get_by_label("问题描述").fill("报销审核时限过长。")
+    page.get_by_label("整改措施").fill("压缩审核环节。")
+    page.get_by_label("整改类型").select_option(label="长期坚持")
+    page.get_by_role("button", name="保存").click()
+    expect(page.locator(".flash")).to_contain_text("已登记问题 财务股-001")
+    db.session.rollback()
+    item = db.session.scalars(select(LedgerItem).where(LedgerItem.unit_id == finance_id)).one()
+    assert (item.owner_id, item.leader_id) == (clerk_id, finance_leader_id)
+    db.session.rollback()
     assert page.errors == []

@@ -152,10 +152,10 @@ def test_leader_without_the_unit_cannot_sign_off(world, client, auth):
 def test_row_shows_buttons_for_my_role_only(world, client, auth):
     _at(world, State.SIGN_OFF)
     auth.login("head")
-    assert "销号</button>" not in client.get("/ledger/").text
+    assert ">销号</a>" not in client.get("/ledger/").text
     auth.logout()
     auth.login("leader")
-    assert "销号</button>" in client.get("/ledger/").text
+    assert ">销号</a>" in client.get("/ledger/").text
 
 
 def test_progress_then_submit_through_the_pages(world, client, auth):

@@ -188,6 +188,10 @@ ledger.report_progress                         post  login login ok    403   404
 ledger.report_progress@discipline              post  login login ok    403   404   403   404   403   404   403   403
 ledger.request_extension                       post  login login ok    403   404   403   404   403   404   403   403
 ledger.return_item                             post  login login 403   403   404   ok    404   ok    404   403   ok
+ledger.row                                     get   login login 302   302   404   302   404   302   404   302   302
+ledger.row                                     htmx  login login 200   200   404   200   404   200   404   200   200
+ledger.row?do=sign_off                         get   login login 403   403   404   403   404   302   404   403   302
+ledger.row?do=sign_off                         htmx  login login 403   403   404   403   404   409   404   403   409
 ledger.sign_off                                post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.sign_off@discipline                     post  login login 403   403   404   403   404   ok    404   403   ok
 ledger.submit                                  post  login login ok    403   404   403   404   403   404   403   403
