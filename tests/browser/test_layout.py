@@ -1,4 +1,5 @@
-"""No page scrolls sideways at 1024×768, for any role, with JavaScript on and off.
+"""Layout on the demo bureau: no page scrolls sideways at 1024×768, for any role, with JavaScript
+on and off; the 对账单 prints in landscape with as many items to a sheet as fit.
 
 On the demo bureau (`flask seed-demo`), each demo account logs in and walks the app from its home
 page: every same-origin GET link it meets is opened, one per kind of page (the path with its ids
@@ -16,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.demo import DEMO_PASSWORD
 from tests.browser.conftest import screenshot_path
-from tests.browser.helpers import login
+from tests.browser.helpers import A4_LANDSCAPE_PRINTABLE, login
 
 WIDTH, HEIGHT = 1024, 768
 ROLES = ("admin", "leader", "head", "staff", "inspector")
@@ -116,3 +117,23 @@ def test_no_page_scrolls_sideways_at_1024(app, live_server, browser, demo_bureau
     assert all(count >= 15 for count in visited.values()), visited  # the walk really walked
     assert not too_wide, "pages wider than 1024 px (page, body, menu lines, boxes scrolling sideways):\n" + "\n".join(
         f"{page}: {figures}" for page, figures in sorted(too_wide.items()))
+
+
+def test_the_reconcile_sheet_prints_landscape_some_ten_items_to_a_sheet(app, live_server, page_js, demo_bureau,
+                                                                      screenshot):
+    """The demo 办公室's 24 items: six portrait sheets of four before; three landscape ones now."""
+    page = page_js
+    login(page, live_server, "head", DEMO_PASSWORD)
+    page.goto(live_server.url("/ledger/reconcile"))
+    with page.expect_navigation():
+        page.get_by_role("link", name="打印对账单").first.click()
+    items = page.locator("table.reconcile-items tbody tr").count()
+    page.emulate_media(media="print")
+    page.set_viewport_size(A4_LANDSCAPE_PRINTABLE)
+    path = screenshot(page, "print")
+    pdf = page.pdf(format="A4", prefer_css_page_size=True)
+    path.with_suffix(".pdf").write_bytes(pdf)
+    width, height = (float(n) for n in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
+    assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
+    sheets = int(re.search(rb"/Count (\d+)", pdf).group(1))
+    assert items == 24 and sheets == 3, (items, sheets)  # the signatures share the last sheet
