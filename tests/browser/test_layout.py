@@ -137,3 +137,46 @@ def test_the_reconcile_sheet_prints_landscape_some_ten_items_to_a_sheet(app, liv
     assert (round(width), round(height)) == (842, 595)  # A4 landscape, in points
     sheets = int(re.search(rb"/Count (\d+)", pdf).group(1))
     assert items == 24 and sheets == 3, (items, sheets)  # the signatures share the last sheet
+
+
+# Where a header cell of a print view breaks a line inside a run of text, and the characters either
+# side: a break is fine after punctuation or a space (其中：/逾期) or at a <br>, not inside a word.
+BROKEN_HEADERS = """() => {
+  var found = [], cells = document.querySelectorAll('th');
+  for (var c = 0; c < cells.length; c++) {
+    var walker = document.createTreeWalker(cells[c], NodeFilter.SHOW_TEXT, null), node;
+    while ((node = walker.nextNode())) {
+      var text = node.data, range = document.createRange(), top = null;
+      for (var i = 0; i < text.length; i++) {
+        range.setStart(node, i); range.setEnd(node, i + 1);
+        var rect = range.getBoundingClientRect();
+        if (!rect.width) continue;
+        if (top !== null && rect.top > top + 2 && !/[\\s：:，,、）)]/.test(text.charAt(i - 1)))
+          found.push(cells[c].textContent.trim() + ' (' + text.charAt(i - 1) + '|' + text.charAt(i) + ')');
+        top = rect.top;
+      }
+    }
+  }
+  return found;
+}"""
+
+
+def test_print_headers_keep_their_words_whole(app, live_server, browser, demo_bureau, request):
+    """The print views with header cells (情况报告's 汇总表, the 对账单) as they land on paper."""
+    for who, page_with_link, link, paper in (
+        ("admin", "/overview/report", "打印汇总表", {"width": 616, "height": 945}),  # A4 portrait less margins
+        ("head", "/ledger/reconcile", "打印对账单", A4_LANDSCAPE_PRINTABLE),
+    ):
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": WIDTH, "height": HEIGHT})
+        page = context.new_page()
+        try:
+            login(page, live_server, who, DEMO_PASSWORD)
+            page.goto(live_server.url(page_with_link))
+            with page.expect_navigation():
+                page.get_by_role("link", name=link).first.click()
+            page.emulate_media(media="print")
+            page.set_viewport_size(paper)
+            page.screenshot(path=str(screenshot_path(request.config, f"{request.node.name}-{who}")), full_page=True)
+            assert page.evaluate(BROKEN_HEADERS) == [], page.url
+        finally:
+            context.close()
