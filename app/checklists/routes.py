@@ -202,7 +202,15 @@ def fill(template_id: int):
         flash("自查表已提交，等待审核。", "success")
         return redirect(url_for("checklists.detail", inspection_id=inspection.id))
     flash(f"草稿已保存（{format_datetime(utcnow())}）。可以随时回来继续填写，填好后点击“提交”。", "success")
-    return redirect(url_for("checklists.fill", template_id=shown.id))
+    return redirect(url_for("checklists.fill", template_id=shown.id, _anchor=_saved_at(shown)))
+
+
+def _saved_at(template: ChecklistTemplate) -> str:
+    """Where the page opens again after 保存草稿: the part whose button was pressed (its `at`
+    value, one of this checklist's parts), else the buttons at the bottom."""
+    sections = {f"section-{section.id}" for section in template.sections}
+    at = request.form.get("at", "")
+    return at if at in sections else "checklist-actions"
 
 
 @bp.route("/fill/<int:template_id>/autosave", methods=["POST"])

@@ -175,7 +175,7 @@ def screenshot(request):
 def _open_page(browser, javascript: bool):
     context = browser.new_context(
         java_script_enabled=javascript, locale="zh-CN", timezone_id="Asia/Shanghai",
-        viewport={"width": 1280, "height": 900},
+        viewport={"width": 1024, "height": 768},  # the smallest screen the bureau has
     )
     context.set_default_timeout(10_000)
     page = context.new_page()

@@ -1,7 +1,8 @@
 """自查清单 in a real browser, with JavaScript on and off: a member of staff fills the checklist and
 submits two problems; the unit head returns it inline, the member fixes it, the head passes it
-inline; two ledger items appear. Also: the details show only for 是 with JavaScript, the draft
-saves itself, and a login that ended meanwhile leads, through the login, back to the saved draft.
+inline; two ledger items appear. Also: the details show only for 是 (with and without
+JavaScript), 保存草稿 comes back to the part it was pressed in, the draft saves itself, and a login
+that ended meanwhile leads, through the login, back to the saved draft.
 """
 import re
 import time
@@ -85,19 +86,17 @@ def test_staff_fills_head_returns_staff_fixes_head_passes(app, live_server, page
     w = world
     first, second, third, fourth, fifth = w["item_ids"]
 
-    # 1. The member of staff opens the checklist: with JavaScript only 是/否 show, without it everything.
+    # 1. The member of staff opens the checklist: only 是/否 show; the details open with 是, with
+    #    JavaScript or without it (CSS alone), and close again with 否.
     login(page, live_server, "staff")
     open_my_checklist(page, "开始填写")
     details = item(page, first).locator(".answer-details")
-    if page.javascript:
-        expect(details).to_be_hidden()
-        item(page, first).get_by_label("是", exact=True).check()
-        expect(details).to_be_visible()
-        item(page, first).get_by_label("否", exact=True).check()
-        expect(details).to_be_hidden()
-    else:
-        expect(details).to_be_visible()
-        expect(item(page, first).get_by_label("整改措施")).to_be_visible()
+    expect(details).to_be_hidden()
+    item(page, first).get_by_label("是", exact=True).check()
+    expect(details).to_be_visible()
+    expect(item(page, first).get_by_label("整改措施")).to_be_visible()
+    item(page, first).get_by_label("否", exact=True).check()
+    expect(details).to_be_hidden()
 
     # Two problems, but the second without 整改措施: refused, in Chinese, next to the item, nothing lost.
     answer(page, first, True, "本人经办的两件公文超过承诺时限办结。", "建立经办事项台账，每周自查一次。", PLANNED)
@@ -112,8 +111,7 @@ def test_staff_fills_head_returns_staff_fixes_head_passes(app, live_server, page
     expect(item(page, first).get_by_label("具体表现")).to_have_value("本人经办的两件公文超过承诺时限办结。")
     expect(item(page, third).get_by_label("具体表现")).to_have_value("上班迟到两次。")
     expect(item(page, third).locator(".answer-details")).to_be_visible()
-    if page.javascript:
-        expect(item(page, second).locator(".answer-details")).to_be_hidden()
+    expect(item(page, second).locator(".answer-details")).to_be_hidden()
     screenshot(page, "refused")
     assert state_of(w["staff_id"]) == InspectionState.DRAFT  # kept as a draft meanwhile
 
@@ -248,3 +246,25 @@ def test_progress_page(app, live_server, page_js, world, screenshot):
     assert width <= 1280, width
     screenshot(page, "admin")
     assert page.errors == []
+
+
+def test_save_draft_comes_back_to_the_part_and_no_items_stay_one_line(app, live_server, page, screenshot, world):
+    """A checklist answered 否 throughout is short; 保存草稿 in the third part opens the page there,
+    with the confirmation in sight."""
+    w = world
+    login(page, live_server, "staff")
+    page.goto(live_server.url(f"/checklists/fill/{w['template_id']}"))
+    for item_id in w["item_ids"]:
+        answer(page, item_id, False)
+        box = item(page, item_id).bounding_box()
+        assert box["height"] < 100, box  # the question and 是/否, no empty detail fields
+    answer(page, w["item_ids"][3], True, "会议迟到一次。", "提前十分钟到会。")
+    part = page.locator(".checklist-section").nth(3)
+    with page.expect_navigation():
+        part.get_by_role("button", name="保存草稿").click()
+    expect(page).to_have_url(re.compile(r"#section-\d+$"))
+    expect(part).to_be_in_viewport()
+    expect(page.locator(".autosave-status")).to_contain_text("草稿已保存")
+    expect(page.locator(".autosave-status")).to_be_in_viewport()
+    expect(item(page, w["item_ids"][3]).get_by_label("整改措施")).to_have_value("提前十分钟到会。")
+    screenshot(page, "saved")

@@ -17,7 +17,7 @@ from app.ledger import evidence, services
 from app.ledger.models import EventKind, LedgerEvent, LedgerItem, RectifyType, State
 from app.org.models import Role
 from tests.browser.conftest import _open_page, screenshot_path
-from tests.browser.helpers import login, logout
+from tests.browser.helpers import A4_LANDSCAPE_PRINTABLE, login, logout
 from tests.factories import make_bureau, make_campaign, make_item, make_user, today
 
 # --- arranging ------------------------------------------------------------------------------------
@@ -441,14 +441,14 @@ def test_reconcile_signs_off_one_after_another_and_prints(app, live_server, page
     expect(page.locator(".signatures")).to_contain_text("分管领导（签字）")
     page.emulate_media(media="print")
     expect(page.locator(".toolbar")).to_be_hidden()
-    # What lands on paper: A4 less the @page margins (163 x 250 mm) at 96 px to the inch.
-    page.set_viewport_size({"width": 616, "height": 945})
+    # What lands on paper: A4 landscape less the @page margins (264 x 186 mm) at 96 px to the inch.
+    page.set_viewport_size(A4_LANDSCAPE_PRINTABLE)
     path = screenshot(page, "print")
     pdf = page.pdf(format="A4", prefer_css_page_size=True)
     path.with_suffix(".pdf").write_bytes(pdf)
     assert re.search(rb"/Count (\d+)", pdf).group(1) == b"1"  # one sheet ...
     width, height = (float(n) for n in re.search(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf).groups())
-    assert (round(width), round(height)) == (595, 842)  # ... of A4, in points
+    assert (round(width), round(height)) == (842, 595)  # ... of A4 landscape, in points
     assert page.errors == []
 
 

@@ -47,12 +47,36 @@ def test_save_a_draft_then_come_back_to_it(world, client, auth):
     template = world["template"]
     data = form_data(template, with_problems(template, {0: ("办件超时，群众多次催办。", "", None)})[:2])
     response = client.post(f"/checklists/fill/{template.id}", data=data)
-    assert response.status_code == 302 and response.headers["Location"] == f"/checklists/fill/{template.id}"
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/checklists/fill/{template.id}#checklist-actions"  # the button pressed
     inspection = _inspection(world["staff"].id)
     assert inspection.state == InspectionState.DRAFT
     page = client.get(f"/checklists/fill/{template.id}").text
     assert "草稿已保存" in page and "办件超时，群众多次催办。" in page
     assert f'name="version" value="{inspection.version}"' in page
+
+
+def test_save_a_draft_from_a_part_comes_back_to_that_part(world, client, auth):
+    auth.login("staff")
+    template = world["template"]
+    section = template.sections[2]
+    page = client.get(f"/checklists/fill/{template.id}").text
+    assert f'id="section-{section.id}"' in page and f'name="at" value="section-{section.id}"' in page
+    data = form_data(template, with_problems(template, {0: ("办件超时。", "", None)}))
+    del data["action"]  # the part's own button posts `at` instead
+    data["at"] = f"section-{section.id}"
+    response = client.post(f"/checklists/fill/{template.id}", data=data)
+    assert response.headers["Location"] == f"/checklists/fill/{template.id}#section-{section.id}"
+    assert _inspection(world["staff"].id).state == InspectionState.DRAFT
+
+
+@pytest.mark.parametrize("at", ["section-999999", "javascript:alert(1)", "x\r\nSet-Cookie: a=b", ""])
+def test_a_place_that_is_not_a_part_of_the_checklist_comes_back_to_the_buttons(world, client, auth, at):
+    auth.login("staff")
+    template = world["template"]
+    data = {**form_data(template, all_no(template)), "at": at}
+    response = client.post(f"/checklists/fill/{template.id}", data=data)
+    assert response.headers["Location"] == f"/checklists/fill/{template.id}#checklist-actions"
 
 
 def test_yes_without_details_is_refused_and_everything_typed_comes_back(world, client, auth):

@@ -2,6 +2,7 @@
 page comes back; the print view shows what was signed, never the template as it is now."""
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from app.commitments import services
@@ -141,6 +142,17 @@ def test_print_view_is_an_a4_letter(world, client, auth):
     assert "承诺人（签字）：" in page and "日期：" in page
     assert "在线签署，签名“李晓东”。" in page
     assert f'文本校验码（SHA-256）：</span><span class="nowrap">{signature.text_sha256}</span>' in page  # all 64
+
+
+@pytest.mark.parametrize("typed", ["李 晓东", "李\u3000晓东", "李晓\u00a0东", "李  晓 东"])
+def test_print_shows_the_typed_name_without_the_spaces_typed_into_it(world, client, auth, typed):
+    """A space typed inside the name (half-width, full-width 　, no-break) is accepted when signing;
+    on paper it would read as a gap in the signature: 签名“李 晓东”."""
+    signature = services.sign(world["letter"], world["staff"], typed, "")
+    db.session.commit()
+    auth.login("staff")
+    page = client.get(f"/commitments/signatures/{signature.id}/print").text
+    assert "在线签署，签名“李晓东”。" in page
 
 
 def test_print_view_shows_what_was_signed_after_the_template_changed(world, client, auth):
