@@ -164,7 +164,6 @@
       var form = forms[i];
       if (form.zfReady) { continue; }
       form.zfReady = true;
-      form.classList.add('enhanced');
       var answers = form.querySelectorAll('li.answer');
       for (var j = 0; j < answers.length; j++) { showDetails(answers[j]); }
       autosave(form);

@@ -204,7 +204,8 @@ def test_an_ended_login_expires_the_form_and_leads_back_to_the_saved_draft(app, 
     page.goto(url)
     items = world["item_ids"]
     answer(page, items[0], True, "保存过的具体表现。", "保存过的整改措施。")
-    submit_form(page, "保存草稿")
+    with page.expect_navigation():
+        page.locator("#checklist-actions").get_by_role("button", name="保存草稿").click()
     answer(page, items[0], True, "保存以后才写的具体表现。", "同样很长的整改措施。")
 
     lifetime = app.config["PERMANENT_SESSION_LIFETIME"]

@@ -121,7 +121,7 @@ def test_staff_signs_the_letter_and_prints_it(app, live_server, page, screenshot
     expect(page.locator(".letter p").first).to_have_text(re.compile(r"^本人李晓东，系办公室科员。"))
     expect(page.locator(".letter-sign")).to_contain_text("承诺人（签字）：")
     expect(page.locator(".letter-sign")).to_contain_text("日期：")
-    expect(page.locator(".letter-online")).to_contain_text("签名“李 晓东”")
+    expect(page.locator(".letter-online")).to_contain_text("签名“李晓东”")  # no gap typed into it on paper
     title = page.locator("h1.doc-title")
     assert title.evaluate("e => getComputedStyle(e).textAlign") == "center"
     assert page.locator(".letter p").first.evaluate("e => getComputedStyle(e).textIndent") != "0px"

@@ -41,11 +41,13 @@ def test_inline_sign_off_after_boosted_navigation_sends_the_token_in_the_header(
     follow_menu(page, "对账销号", "对账销号")
     follow_menu(page, "问题台账", "问题台账")
     row = page.locator(f"#ledger-item-{item_id}")
+    row.get_by_role("link", name="销号", exact=True).click()  # the row turns into its confirm step
+    expect(row.locator(".confirm-step")).to_be_visible()
     row.locator("input[name=csrf_token]").evaluate_all("inputs => inputs.forEach(input => input.remove())")
     page_token = json.loads(page.locator("#page").get_attribute("hx-headers"))["X-CSRFToken"]
 
     with page.expect_response(lambda r: r.url.endswith(f"/ledger/{item_id}/sign-off")) as answer:
-        row.get_by_role("button", name="销号", exact=True).click()
+        row.get_by_role("button", name="确认销号", exact=True).click()
 
     request = answer.value.request
     assert request.headers.get("hx-request") == "true"
