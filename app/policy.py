@@ -141,18 +141,6 @@ def ledger_scope(user):
     return LedgerItem.unit_id == user.unit_id
 
 
-def handling_scope(user):
-    """SQL condition on LedgerItem: not a discipline case, or one whose 查处 record `user` may read
-    (ledger.view_handling). The 情况报告 counts within it, as it did while such cases were hidden."""
-    from app.ledger.models import LedgerItem
-
-    if sees_all_units(user):
-        return true()
-    if user.role == Role.LEADER:
-        return or_(LedgerItem.is_discipline.is_(False), LedgerItem.leader_id == user.id)
-    return LedgerItem.is_discipline.is_(False)
-
-
 def ledger_unit_scope(user):
     """SQL condition on LedgerItem: in one of the units whose items ledger_scope may let `user`
     see. Lists add it so the database reads only those units' items (by the unit index), not every

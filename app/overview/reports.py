@@ -1,8 +1,8 @@
 """情况报告: the ledger of a chosen period for reporting upward — three lists and their counts.
 
 For a campaign, a period of days [start, end] (Asia/Shanghai) and the items a person may see
-(policy.ledger_scope, within the units the report covers; discipline cases only for those who may
-read their 查处 record, policy.handling_scope):
+(policy.ledger_scope, within the units the report covers; a discipline case counts as every ledger
+figure counts it, app.ledger.figures):
 
 - 新增问题: items registered (登记) in the period;
 - 推进落实: items still open at the end of the period — registered by then and not signed off by
@@ -354,8 +354,7 @@ def _query(user, campaign_id: int, unit_ids: list[int] | None, until: datetime):
             latest(LedgerEvent.note, LedgerEvent.kind.in_((EventKind.SUBMITTED, EventKind.CLOSED_IMMEDIATELY))),
         )
         .join(Unit, Unit.id == LedgerItem.unit_id)
-        .where(LedgerItem.campaign_id == campaign_id, LedgerItem.created_at < until, policy.ledger_scope(user),
-               policy.handling_scope(user))
+        .where(LedgerItem.campaign_id == campaign_id, LedgerItem.created_at < until, policy.ledger_scope(user))
         .options(joinedload(LedgerItem.unit), joinedload(LedgerItem.owner))
         .order_by(Unit.sort_order, LedgerItem.unit_id, LedgerItem.serial)
     )

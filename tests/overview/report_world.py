@@ -16,9 +16,9 @@ has its timeline), then its events are dated: `at(n)` is noon, n days ago, in As
     J     办公室   媒体曝光  廉洁自律   14     discipline case (责任领导: leader)          待整改 (new)
     K     办公室   (an earlier campaign, filed 15 days ago)
 
-Hand-counted for 办公室's head (A–G; J is a discipline case, I another unit, H too late, K elsewhere):
-累计 7, 已销号 3 (B, D, E), 销号率 42%; 新增 B C G; 推进落实 A C F G (逾期 A C; 本期反馈 A C);
-已办结销号 B E (逾期 E).
+Hand-counted for 办公室's head (A–G and J, a discipline case counted as every figure counts it; I
+another unit, H too late, K elsewhere): 累计 8, 已销号 3 (B, D, E), 销号率 37%; 新增 B C G J;
+推进落实 A C F G J (逾期 A C; 本期反馈 A C); 已办结销号 B E (逾期 E).
 """
 from datetime import datetime, time, timedelta
 

@@ -67,27 +67,28 @@ def _grouped(rows: list[list[str]]) -> list[list[str]]:
 def test_figures_match_the_hand_count(world):
     report = head_report(world)
     new, ongoing, closed = report.new, report.ongoing, report.signed_off
-    assert (report.registered, report.closed, report.closed_rate, report.with_feedback) == (7, 3, 42, 2)
+    assert (report.registered, report.closed, report.closed_rate, report.with_feedback) == (8, 3, 37, 2)
 
-    assert [e.item.code for e in new.entries] == codes(world, "B", "C", "G")
-    assert (new.tally.total, new.tally.overdue) == (3, 1)
-    assert {k: n for k, n in new.tally.by_source.items() if n} == {"superior": 1, "public": 1, "media": 1}
-    assert {k: n for k, n in new.tally.by_category.items() if n} == {"纪律意识": 1, "服务群众": 1, "其他": 1}
+    assert [e.item.code for e in new.entries] == codes(world, "B", "C", "G", "J")
+    assert (new.tally.total, new.tally.overdue) == (4, 1)
+    assert {k: n for k, n in new.tally.by_source.items() if n} == {"superior": 1, "public": 1, "media": 2}
+    assert {k: n for k, n in new.tally.by_category.items() if n} == {
+        "纪律意识": 1, "服务群众": 1, "其他": 1, "廉洁自律": 1}
 
-    assert [e.item.code for e in ongoing.entries] == codes(world, "A", "C", "F", "G")
-    assert [e.state.label for e in ongoing.entries] == ["整改中", "待销号", "整改中", "待整改"]
-    assert [e.overdue for e in ongoing.entries] == [True, True, False, False]
+    assert [e.item.code for e in ongoing.entries] == codes(world, "A", "C", "F", "G", "J")
+    assert [e.state.label for e in ongoing.entries] == ["整改中", "待销号", "整改中", "待整改", "待整改"]
+    assert [e.overdue for e in ongoing.entries] == [True, True, False, False, False]
     assert ongoing.entries[0].feedback == "本期反馈：限时办结制度已试行。"
-    assert {k: n for k, n in ongoing.tally.by_source.items() if n} == {"self_inspection": 2, "public": 1, "media": 1}
+    assert {k: n for k, n in ongoing.tally.by_source.items() if n} == {"self_inspection": 2, "public": 1, "media": 2}
     assert {k: n for k, n in ongoing.tally.by_category.items() if n} == {
-        "工作效率": 1, "服务群众": 1, "思想认识": 1, "其他": 1}
+        "工作效率": 1, "服务群众": 1, "思想认识": 1, "其他": 1, "廉洁自律": 1}
 
     assert [e.item.code for e in closed.entries] == codes(world, "B", "E")
     assert [e.closed_on for e in closed.entries] == [today() - timedelta(days=12), today() - timedelta(days=19)]
     assert [e.completion for e in closed.entries] == ["B 整改完成：考勤制度已落实。", "E 整改完成：超期办结。"]
     assert (closed.tally.total, closed.tally.overdue) == (2, 1)
     assert {k: n for k, n in closed.tally.by_source.items() if n} == {"superior": 1, "inspection": 1}
-    assert list(report.count_rows())[0] == ("合计", "问题总数", 3, 4, 2)
+    assert list(report.count_rows())[0] == ("合计", "问题总数", 4, 5, 2)
     assert list(report.count_rows())[-1] == ("其中", "逾期", 1, 2, 1)
 
 
@@ -107,10 +108,10 @@ def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, cli
     assert page.status_code == 200
     counts = _grouped(table_rows(page.text, table("report-counts", "tbody")))
     summary = table_rows(page.text, table("report-summary"))[1]
-    assert counts[0] == ["合计", "问题总数", "3", "4", "2"]
+    assert counts[0] == ["合计", "问题总数", "4", "5", "2"]
     assert ["问题来源", "上级通报", "1", "0", "1"] in counts and ["问题类别", "工作效率", "0", "1", "1"] in counts
     assert counts[-1] == ["其中", "逾期", "1", "2", "1"]
-    assert summary == ["3", "2", "4", "2", "2", "7", "3", "42%"]
+    assert summary == ["4", "2", "5", "2", "2", "8", "3", "37%"]
 
     book = sheets(client.get("/overview/report.xlsx", query_string=period_args()).data)
     progress_sheet = f"工作进展（截至{today():%m月%d日}）"
@@ -122,7 +123,7 @@ def test_page_excel_and_print_view_show_the_same_hand_counted_figures(world, cli
     assert [row[:3] for row in progress] == [[label, "0", "0"] for label in (
         "承诺书签署率", "自查表提交率", "自查表通过率", "学习出勤率", "书录阅读率")] + [["心得合格率", "0", "3"]]
     assert [[str(v) for v in row[:3]] for row in book[progress_sheet][1:]] == [row[:3] for row in progress]
-    for title, letters in (("新增问题", "BCG"), ("推进落实", "ACFG"), ("已办结销号", "BE")):
+    for title, letters in (("新增问题", "BCGJ"), ("推进落实", "ACFGJ"), ("已办结销号", "BE")):
         on_page = table_rows(page.text, f"//*[@id='report-{LIST_IDS[title]}']//tbody")
         assert [row[0] for row in book[title][1:]] == [row[0] for row in on_page] == codes(world, *letters)
         # each list's own columns, not another list's: the second last (期末状态, 反馈日期, 完成情况)
@@ -160,8 +161,8 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     period = head_report(world).period
     assert f"现将办公室{period.text}问题排查整改情况报告如下" in paragraphs[2]
     body = "".join(paragraphs)
-    for figure in ("新增问题3个（上级通报1个、群众反映1个、媒体曝光1个）", "办结销号2个，其中超过整改时限销号1个",
-                   "正在推进落实的问题4个，其中逾期2个，本期有情况反馈的2个", "累计发现问题7个（含违纪案件所涉问题），已销号3个，销号率42%",
+    for figure in ("新增问题4个（上级通报1个、群众反映1个、媒体曝光2个）", "办结销号2个，其中超过整改时限销号1个",
+                   "正在推进落实的问题5个，其中逾期2个，本期有情况反馈的2个", "累计发现问题8个（含违纪案件所涉问题），已销号3个，销号率37%",
                    f"截至{today().month}月{today().day}日，心得合格率0%（0/3）。"):
         assert figure in body
     assert "此处由专项办填写" in body
@@ -171,7 +172,7 @@ def test_word_report_opens_with_the_figures_tables_and_official_fonts(world, cli
     assert [[cell.text for cell in row.cells] for row in counts.rows[1:]] == [
         [str(value) for value in row] for row in head_report(world).count_rows()]
     assert [[row.cells[0].text for row in table.rows[1:]] for table in lists] == [
-        codes(world, *"BCG"), codes(world, *"ACFG"), codes(world, *"BE")]
+        codes(world, *"BCGJ"), codes(world, *"ACFGJ"), codes(world, *"BE")]
 
     def east_asian(r_pr):
         return r_pr.find(qn("w:rFonts")).get(qn("w:eastAsia"))
@@ -216,9 +217,12 @@ def test_a_unit_head_cannot_ask_for_another_unit(world, client, auth, url):
     assert client.get(url, query_string={**period_args(), "unit": world["other"].id}).status_code == 403
 
 
-def test_a_unit_head_reports_on_the_unit_without_its_discipline_cases(world, client, auth):
+def test_a_unit_head_reports_on_the_unit_with_its_discipline_case(world, client, auth):
+    """J is the unit's problem to rectify, counted as in every figure; its 查处 record is not shown."""
     auth.login("head")
-    assert new_codes(client) == codes(world, "B", "C", "G")
+    page = client.get("/overview/report", query_string=period_args()).text
+    assert new_codes(client) == codes(world, "B", "C", "G", "J")
+    assert "某某" not in page
 
 
 def test_a_leader_reports_on_the_portfolio_only(world, client, auth):
@@ -294,4 +298,4 @@ def test_dates_typed_without_a_date_picker_are_understood(world, client, auth):
     start, end = (today() - timedelta(days=days) for days in (START_DAYS_AGO, END_DAYS_AGO))
     auth.login("head")
     typed = {"start": f"{start.year}/{start.month}/{start.day}", "end": f"{end.year}年{end.month}月{end.day}日"}
-    assert new_codes(client, **typed) == codes(world, "B", "C", "G")
+    assert new_codes(client, **typed) == codes(world, "B", "C", "G", "J")
