@@ -132,7 +132,7 @@ def confirm_in_row(page, item_id: int, button: str, reason: str | None = None):
     for it and return its response; with JavaScript htmx swaps the row and nothing navigates."""
     step = row(page, item_id)
     if reason is not None:
-        step.get_by_label("退回原因（必填）").fill(reason)
+        step.get_by_label("退回原因（必填，限500字）").fill(reason)
     confirm = step.get_by_role("button", name=f"确认{button}", exact=True)
     if page.javascript:
         confirm.click()
@@ -306,7 +306,7 @@ def test_return_inline_with_and_without_a_reason(app, live_server, page):
         assert response.status == 200
         expect(page).to_have_url(re.compile(rf"/ledger/\?confirm={second_id}&do=return#ledger-item-{second_id}$"))
         expect(page.locator(".flash-error")).to_have_text(message)
-    expect(row(page, second_id).get_by_label("退回原因（必填）")).to_be_visible()
+    expect(row(page, second_id).get_by_label("退回原因（必填，限500字）")).to_be_visible()
     # The row carries the current version: try again, now with a reason.
     confirm_in_row(page, second_id, "退回", reason="台账未附预约记录。")
     expect_row_state(page, second_id, "整改中")

@@ -67,7 +67,7 @@ def test_returning_with_an_empty_reason_stays_on_the_list_without_javascript(wor
     assert response.status_code == 302
     assert response.location == f"/ledger/?state=sign_off&confirm={item.id}&do=return#ledger-item-{item.id}"
     page = client.get(response.location).text
-    assert "退回时请填写退回原因。" in page and "退回原因（必填）" in _row(page, item)
+    assert "退回时请填写退回原因。" in page and "退回原因（必填，限500字）" in _row(page, item)
 
 
 def test_returning_with_an_empty_reason_keeps_the_rows_confirm_step_with_htmx(world, client, auth):
@@ -75,7 +75,7 @@ def test_returning_with_an_empty_reason_keeps_the_rows_confirm_step_with_htmx(wo
     response = client.post(f"/ledger/{item.id}/return", headers=HX,
                            data={"version": item.version, "reason": "", "next": "/ledger/"})
     assert response.status_code == 422
-    assert "退回时请填写退回原因。" in response.text and "退回原因（必填）" in response.text
+    assert "退回时请填写退回原因。" in response.text and "退回原因（必填，限500字）" in response.text
 
 
 def test_a_confirm_step_for_an_item_that_moved_on_says_so(world, client, auth):

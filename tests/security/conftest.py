@@ -139,6 +139,7 @@ class Answer:
     location: str
     hx_redirect: str
     markers: frozenset[str]  # the markers the answer shows
+    cuts_text: bool  # a field with a maxlength attribute, at which a browser silently cuts pasted text
 
 
 class Crawl:
@@ -171,7 +172,11 @@ class Crawl:
         shown = response_text(response)
         return Answer(response.status_code, response.headers.get("Location", ""),
                       response.headers.get("HX-Redirect", ""),
-                      frozenset(marker.text for marker in self.bureau.markers if marker.text in shown))
+                      frozenset(marker.text for marker in self.bureau.markers if marker.text in shown),
+                      CUTTING_FIELD.search(shown) is not None)
+
+
+CUTTING_FIELD = re.compile(r"<(?:input|textarea)\b[^>]*(?<![-\w])maxlength=")
 
 
 def response_text(response) -> str:
