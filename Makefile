@@ -5,10 +5,10 @@ PY := $(VENV)/bin/python
 PORT ?= 5000
 # pytest-xdist workers for `make test`; 2 was the fastest on a 2-core machine (see README, Tests)
 TEST_WORKERS ?= 2
-PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope
+PYTEST := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadscope --durations=15
 export FLASK_APP := wsgi.py
 
-.PHONY: run lint test test-sqlite test-postgres install install-dev migrate seed backup clean bench bench-province
+.PHONY: run lint test test-sqlite test-postgres test-browser-postgres install install-dev migrate seed backup clean bench bench-province
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,8 @@ lint: install-dev
 	$(PY) .ci/pip_audit.py requirements.txt
 
 ## make test: lint, every test on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set
+## (there without the browser tests: what they drive is the same app, and the route, service and
+## race tests prove its database work on PostgreSQL; `make test-browser-postgres` runs them too)
 test: lint test-sqlite test-postgres
 
 test-sqlite: install-dev
@@ -44,8 +46,12 @@ test-sqlite: install-dev
 
 test-postgres: install-dev
 	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PYTEST); \
+		echo "== PostgreSQL: $$TEST_DATABASE_URL"; $(PYTEST) -m "not browser"; \
 	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+test-browser-postgres: install-dev
+	@test -n "$$TEST_DATABASE_URL" || { echo "set TEST_DATABASE_URL"; exit 2; }
+	$(PYTEST) tests/browser
 
 ## make bench: the county benchmark on SQLite with waitress, one table (README, Performance)
 bench: install-dev

@@ -2,7 +2,7 @@
 sender corrects or withdraws it until a unit answers."""
 from collections import defaultdict
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
@@ -273,7 +273,7 @@ def dispatch_document(dispatch_id: int):
     path = dispatches.document_path(dispatch)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=dispatch.file_content_type, as_attachment=True, download_name=dispatch.file_name)
+    return evidence.send_stored(path, dispatch.file_content_type, dispatch.file_name)
 
 
 @bp.route("/dispatches/<int:dispatch_id>")

@@ -15,7 +15,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, send_file
 from werkzeug.datastructures import FileStorage
 
 from app.ledger.models import Evidence
@@ -93,6 +93,12 @@ def _check_office_zip(name: str, data: bytes) -> None:
     worst = max((m.file_size / max(m.compress_size, 1) for m in members), default=0)
     if unpacked > ZIP_MAX_UNPACKED or worst > ZIP_MAX_RATIO:
         raise EvidenceRefused(f"「{name}」解压后异常巨大（疑似压缩炸弹），已拒绝。")
+
+
+def send_stored(path: Path, content_type: str, name: str):
+    """A stored upload as an attachment, under its name as shown to people: a name kept from before
+    (or written by hand into the database) with a line break would otherwise break the header."""
+    return send_file(path, mimetype=content_type, as_attachment=True, download_name=_clean_name(name))
 
 
 def evidence_dir(folder: str = "evidence") -> Path:

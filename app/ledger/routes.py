@@ -1,7 +1,7 @@
 """Ledger views: the list with inline review buttons, an item's page and timeline, the actions."""
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload, selectinload
@@ -404,7 +404,7 @@ def download_evidence(evidence_id: int):
     path = evidence.path_of(record)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=record.content_type, as_attachment=True, download_name=record.original_name)
+    return evidence.send_stored(path, record.content_type, record.original_name)
 
 
 def _item_form_choices():

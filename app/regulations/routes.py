@@ -1,6 +1,6 @@
 """Views of the register of rules (制度建设): the list, a rule's page and its actions, the document,
 the links to ledger items; and the 相关制度 block of a ledger item's page."""
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
@@ -185,8 +185,7 @@ def download_document(regulation_id: int):
     path = services.document_path(regulation)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=regulation.file_content_type, as_attachment=True,
-                     download_name=regulation.file_name)
+    return evidence.send_stored(path, regulation.file_content_type, regulation.file_name)
 
 
 def _refuse_foreign_unit() -> None:

@@ -3,7 +3,7 @@ attendance sheet, 交流发言 speakers, and the attendance rates."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from markupsafe import Markup, escape
 from sqlalchemy import select
@@ -455,7 +455,7 @@ def download_file(file_id: int):
     path = evidence.stored_path(record.stored_name, services.FILES_FOLDER)
     if not path.exists():
         abort(404)
-    return send_file(path, mimetype=record.content_type, as_attachment=True, download_name=record.original_name)
+    return evidence.send_stored(path, record.content_type, record.original_name)
 
 
 @bp.route("/files/<int:file_id>/delete", methods=["POST"])

@@ -183,11 +183,12 @@ def build() -> dict:
                                  today + timedelta(days=15))
         checklists.submit(inspection, owner, inspection.version, answers, today)
         signature = letters.sign(letter, owner, owner.full_name, "10.0.0.8")
-        # Study: the unit's own 交流发言, signing in now, with a material file and a speaker; leave
-        # asked for the bureau-wide session; a reflection waiting for review.
+        # Study: the unit's own 交流发言, begun ten minutes ago and signing in now (so a 心得 may be
+        # written on it), with a material file and a speaker; leave asked for the bureau-wide
+        # session; a reflection waiting for review.
         session = study.schedule_session(
             head, campaign, kind=SessionKind.EXCHANGE, title=mark(key, "session-title", "unit"),
-            starts_at=now + timedelta(minutes=10), ends_at=now + timedelta(hours=2), place="三楼会议室",
+            starts_at=now - timedelta(minutes=10), ends_at=now + timedelta(hours=2), place="三楼会议室",
             signin_opens_at=now - timedelta(minutes=20), signin_closes_at=now + timedelta(minutes=40),
             target_ranks=[], target_units=[unit], materials=mark(key, "session-materials", "unit"))
         material = study.attach_file(session, head, _pdf(mark(key, "material-file", "unit") + ".pdf"))
