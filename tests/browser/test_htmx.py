@@ -198,8 +198,10 @@ def test_a_hanging_cdn_holds_up_no_page(app, live_server, page_js, hanging_cdn):
     assert htmx_started(page) == "1.9.12"
     enhanced = time.monotonic() - started
 
-    assert loaded < 1.0, f"the login page took {loaded:.1f} s to load"
-    assert enhanced < 2.0, f"htmx came {enhanced:.1f} s after the page was asked for"
+    # A page that waited on the hanging CDN would not load at all (the socket never answers); the
+    # bounds are loose so that a busy machine does not fail the test: about 0.1 s and 1.1 s here.
+    assert loaded < 3.0, f"the login page took {loaded:.1f} s to load"
+    assert enhanced < 5.0, f"htmx came {enhanced:.1f} s after the page was asked for"
     assert local_copy_loaded(live_server, scripts_loaded(page))
     # htmx works: after logging in, a link is boosted (fetched by htmx, the body swapped)
     page.get_by_label("用户名").fill("staff")

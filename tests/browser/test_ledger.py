@@ -344,7 +344,7 @@ def test_the_confirm_step_shows_what_is_signed_off_and_cancel_undoes_a_slip(app,
     with page.expect_download() as download:
         step.get_by_role("link", name="限时办结制度.pdf").click()
     assert open(download.value.path(), "rb").read() == pdf
-    expect(step.get_by_label("意见（可选）")).to_be_visible()
+    expect(step.get_by_label("意见（可选，限500字）")).to_be_visible()
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1024
     screenshot(page, "confirm")
 

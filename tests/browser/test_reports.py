@@ -16,7 +16,7 @@ def cells(row) -> list[str]:
 
 def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, page, screenshot):
     world = build_world()
-    new_codes = [world["items"][letter].code for letter in "BCG"]
+    new_codes = [world["items"][letter].code for letter in "BCGJ"]
     args = period_args()
     login(page, live_server, "head")
     page.goto(live_server.url("/overview/report"))
@@ -37,7 +37,7 @@ def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, pag
     expect(page).to_have_url(re.compile(rf"/overview/report\?start={args['start']}&end={args['end']}"))
     counts = page.locator("table.report-counts tbody tr")
     expect(counts.first).to_contain_text("问题总数")
-    assert cells(counts.first) == ["合计", "问题总数", "3", "4", "2"]
+    assert cells(counts.first) == ["合计", "问题总数", "4", "5", "2"]
     assert cells(counts.last) == ["其中", "逾期", "1", "2", "1"]
     assert [code.strip() for code in page.locator("#report-new tbody tr td:first-child").all_inner_texts()] == new_codes
     expect(page.locator("#report-ongoing tr.overdue")).to_have_count(2)
@@ -53,7 +53,7 @@ def test_unit_head_chooses_a_period_and_prints_the_summary(app, live_server, pag
     expect(page.get_by_role("heading", name="问题整改情况汇总表")).to_be_visible()
     expect(page.locator(".doc-meta")).to_contain_text(f"统计期间：{args['start']} 至 {args['end']}")
     figures = page.locator("table.doc").first.locator("tr")
-    assert cells(figures.last) == ["3", "2", "4", "2", "2", "7", "3", "42%"]
+    assert cells(figures.last) == ["4", "2", "5", "2", "2", "8", "3", "37%"]
     page.emulate_media(media="print")
     expect(page.locator(".toolbar")).to_be_hidden()
     page.set_viewport_size(A4_PRINTABLE)
