@@ -8,7 +8,6 @@ from docx import Document
 from openpyxl import load_workbook
 from sqlalchemy import func, select
 
-from app import create_app
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.ledger import figures
@@ -16,24 +15,6 @@ from app.ledger.models import LedgerItem, State
 from app.org.models import Unit
 from app.overview.figures import LEDGER_NOTE
 from app.overview.reports import TOTALS_DEFINITION
-from tests.conftest import POSTGRES_URL, FreshContextClient, _empty_postgres_tables, _fresh_database_url
-
-
-@pytest.fixture(scope="module")
-def demo(migrated_template, tmp_path_factory):
-    """One database seeded once by `flask seed-demo` for the whole module: the tests only read it."""
-    app = create_app(
-        "test", SQLALCHEMY_DATABASE_URI=_fresh_database_url(migrated_template, tmp_path_factory.mktemp("demo")),
-    )
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if POSTGRES_URL:
-            _empty_postgres_tables()
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 @pytest.fixture(scope="module")

@@ -4,31 +4,11 @@ leaves out, is a broken promise on the first page they see)."""
 import re
 from html import unescape
 
-import pytest
 from sqlalchemy import select
 
-from app import create_app
 from app.demo import DEMO_PASSWORD
 from app.extensions import db
 from app.org.models import User
-from tests.conftest import POSTGRES_URL, FreshContextClient, _empty_postgres_tables, _fresh_database_url
-
-
-@pytest.fixture(scope="module")
-def demo(migrated_template, tmp_path_factory):
-    """One database seeded once by `flask seed-demo` for the whole module: the tests only read it."""
-    app = create_app(
-        "test", SQLALCHEMY_DATABASE_URI=_fresh_database_url(migrated_template, tmp_path_factory.mktemp("demo")),
-    )
-    app.test_client_class = FreshContextClient
-    with app.app_context():
-        if POSTGRES_URL:
-            _empty_postgres_tables()
-        result = app.test_cli_runner().invoke(args=["seed-demo"])
-        assert result.exit_code == 0, result.output
-        yield app
-        db.session.remove()
-        db.engine.dispose()
 
 
 def _todos(home: str) -> list[tuple[str, str, int]]:
